@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make release` and `make test`.
+# Each (re)creates .venv from pyproject.toml when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+VERSION ?= 1.0.0
+SEEDS  ?= seeds
+DIST   ?= dist
+KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
+
+.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe clean
+
+venv: $(STAMP)
+
+# The stamp is older than pyproject.toml when dependencies changed: rebuild.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+release: $(STAMP)
+	$(PY) -m pipeline release --seeds $(SEEDS) --dist $(DIST) --version $(VERSION) $(if $(KEY_FILE),--key-file $(KEY_FILE),)
+
+validate: $(STAMP)
+	@for d in $(DIST)/*/; do [ -d "$$d" ] || continue; $(PY) -m pipeline validate "$$d" || exit 1; done
+
+test: $(STAMP)
+	$(PY) -m ruff check pipeline tests
+	$(PY) -m pytest
+	@$(MAKE) --no-print-directory validate
+
+lint: $(STAMP)
+	$(PY) -m ruff check pipeline tests
+
+eval-parse: $(STAMP)
+	$(PY) -m pipeline.evaluation.parse
+
+eval-anonymise: $(STAMP)
+	$(PY) -m pipeline.evaluation.anonymise
+
+bench-dedupe: $(STAMP)
+	$(PY) -m pipeline.bench.dedupe
+
+bench: $(STAMP) bench-dedupe
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache
