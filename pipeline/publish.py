@@ -1,0 +1,214 @@
+"""Publish: write a release directory DIST/X.Y.Z/ atomically and deterministically.
+
+The release is first written completely into a temporary directory beside the
+target (``DIST/.X.Y.Z.partial-<pid>``), every file and the directory fsynced,
+and only then renamed into place: a run killed at any moment leaves either
+the whole version or nothing (a leftover ``.partial`` directory is never a
+version and is cleared by the next run).
+
+A version that already exists is never overwritten: if the new build is
+byte-identical the run succeeds and says "already released"; otherwise it is
+refused with the list of files that differ.
+
+Files (CONTRACT.md): the four Parquet tables, datapackage.json (Frictionless
+v2), croissant.json, DATASHEET.md (+ figures), README.md (dataset card),
+CHANGELOG.md, CITATION.cff, LICENSE-DATA.md and SHA256SUMS over every other
+file. Rows are sorted by primary key; Parquet is written by
+pipeline/tables.py with fixed settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.docs.context import TABLES, ReleaseContext
+from pipeline.errors import ReleaseConflict
+from pipeline.schemas import contract
+from pipeline.tables import fsync_path, write_parquet
+
+DATA_LICENSE_NAME = "LicenseRef-NonCommercial-Research-TDM"
+DATA_LICENSE_TITLE = (
+    "Non-commercial research and text-and-data-mining use only (see LICENSE-DATA.md)"
+)
+CHECKSUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """Where the release is and whether this run wrote it."""
+
+    path: Path
+    status: str  # "released" or "already released"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def table_file_names(ctx_tables: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    return {name: (f"{name}.parquet",) for name in TABLES if name in ctx_tables}
+
+
+def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, object]:
+    """The Frictionless v2 Data Package descriptor of the release.
+
+    Resources carry their Table Schema (from schema/release), primaryKey,
+    foreignKeys and ``hash`` (sha256). ``bytes`` is deliberately not declared:
+    frictionless-py fails any declared bytes on Parquet resources; SHA256SUMS
+    and ``python -m pipeline validate`` verify sizes and hashes instead.
+    """
+    resources = []
+    for table in TABLES:
+        schema = dict(contract("release", table).descriptor)
+        schema.pop("title", None)
+        schema.pop("description", None)
+        for file_name in ctx.table_files[table]:
+            resources.append(
+                {
+                    "name": file_name.removesuffix(".parquet").replace(".", "-"),
+                    "type": "table",
+                    "path": file_name,
+                    "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet",
+                    "title": contract("release", table).descriptor.get("title", table),
+                    "description": contract("release", table).descriptor.get("description", ""),
+                    "hash": f"sha256:{hashes[file_name]}",
+                    "schema": schema,
+                }
+            )
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": ctx.name,
+        "title": ctx.title,
+        "version": ctx.version,
+        "created": f"{ctx.date}T00:00:00Z",
+        "description": (
+            "News articles and their reader comment threads, parsed from scraped pages, "
+            "deduplicated, with commenter handles replaced by keyed pseudonyms. "
+            "For non-commercial research only. See DATASHEET.md."
+        ),
+        "licenses": [
+            {
+                "name": DATA_LICENSE_NAME,
+                "title": DATA_LICENSE_TITLE,
+                "path": "LICENSE-DATA.md",
+            }
+        ],
+        "sources": [
+            {
+                "title": "Scraped news pages with reader comment sections (seed files)",
+                "path": "sources.parquet",
+            }
+        ],
+        "contributors": [{"title": "Corpus maintainers", "roles": ["publisher"]}],
+        "keywords": ["news comments", "online discourse", "propaganda", "toxicity"],
+        "pseudonym_key_fingerprint": ctx.key_fingerprint,
+        "preview": ctx.preview,
+        "resources": resources,
+    }
+
+
+DocumentWriter = Callable[[ReleaseContext, Path], None]
+
+
+def write_release_files(
+    ctx: ReleaseContext, out_dir: Path, documents: list[DocumentWriter]
+) -> dict[str, str]:
+    """Write every file of the release into ``out_dir``; return file -> sha256."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        (file_name,) = ctx.table_files[table]
+        write_parquet(ctx.tables[table], out_dir / file_name)
+    hashes = {
+        name: sha256_file(out_dir / name) for files in ctx.table_files.values() for name in files
+    }
+    (out_dir / "datapackage.json").write_text(
+        json.dumps(datapackage(ctx, hashes), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    for write_document in documents:
+        write_document(ctx, out_dir)
+    return write_checksums(out_dir)
+
+
+def write_checksums(out_dir: Path) -> dict[str, str]:
+    """SHA256SUMS over every other file (``sha256sum -c`` format), sorted by path."""
+    files = sorted(
+        p.relative_to(out_dir).as_posix()
+        for p in out_dir.rglob("*")
+        if p.is_file() and p.name != CHECKSUMS
+    )
+    hashes = {name: sha256_file(out_dir / name) for name in files}
+    (out_dir / CHECKSUMS).write_text(
+        "".join(f"{hashes[name]}  {name}\n" for name in files), encoding="utf-8"
+    )
+    return hashes
+
+
+def publish_atomically(
+    build: Callable[[Path], None], target: Path, *, on_written: Callable[[Path], None] | None = None
+) -> PublishOutcome:
+    """Build a release with ``build(tmp_dir)`` and move it to ``target`` atomically.
+
+    ``on_written(tmp_dir)`` runs after the files are written and before the
+    rename (the leak audit hooks in here). An existing ``target`` is never
+    replaced: identical content -> "already released"; different -> ReleaseConflict.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale_partials(target)
+    tmp = target.parent / f".{target.name}.partial-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        build(tmp)
+        if on_written is not None:
+            on_written(tmp)
+        if target.exists():
+            differing = _differences(tmp, target)
+            if differing:
+                raise ReleaseConflict(
+                    f"{target} already exists with different content "
+                    f"({', '.join(differing[:5])}{' ...' if len(differing) > 5 else ''} differ); "
+                    "a released version is never overwritten: choose a new version number"
+                )
+            return PublishOutcome(target, "already released")
+        _fsync_tree(tmp)
+        os.rename(tmp, target)
+        fsync_path(target.parent)
+        return PublishOutcome(target, "released")
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _clear_stale_partials(target: Path) -> None:
+    for stale in target.parent.glob(f".{target.name}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        fsync_path(path)
+    fsync_path(root)
+
+
+def _differences(new: Path, old: Path) -> list[str]:
+    def listing(root: Path) -> dict[str, str]:
+        return {
+            p.relative_to(root).as_posix(): sha256_file(p) for p in root.rglob("*") if p.is_file()
+        }
+
+    new_files, old_files = listing(new), listing(old)
+    names = sorted(set(new_files) | set(old_files))
+    return [name for name in names if new_files.get(name) != old_files.get(name)]

@@ -1,0 +1,200 @@
+"""Parse: decoded pages -> articles, comments (with raw handles) and a chrome log.
+
+Each page goes to the layout plug-in that fits it best (``pipeline/layouts/``;
+every plug-in scores every page, the highest score wins, ties broken by
+name). If that layout's parse raises ``LayoutMismatch`` the next best is
+tried, down to :data:`MIN_LAYOUT_SCORE`. A parse is accepted only if it obeys
+the line accounting law (every non-blank line in exactly one of title, body,
+comment text, handle or chrome log) and has a title. A page nothing parses is
+written to ``unparsed`` with the reason and kept out of the release: never
+crashed on, never dropped silently.
+
+This stage sees raw commenter handles; it passes them on to dedupe and
+anonymise in the ``comments`` table and must never print or report them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from pipeline.layouts import all_layouts
+from pipeline.layouts.base import (
+    Layout,
+    LayoutMismatch,
+    PageText,
+    ParsedPage,
+    line_accounting_errors,
+)
+from pipeline.schemas import contract
+from pipeline.stage import Dropped, StageReport, StageResult
+
+MIN_LAYOUT_SCORE = 0.3
+
+
+class UnparseablePage(Exception):
+    """No layout could parse the page; the message says why."""
+
+    def __init__(
+        self, reason: str, best_layout: str | None = None, best_score: float | None = None
+    ):
+        super().__init__(reason)
+        self.reason = reason
+        self.best_layout = best_layout
+        self.best_score = best_score
+
+
+def layout_scores(page: PageText, layouts: Iterable[Layout] | None = None) -> dict[str, float]:
+    """Every layout's fit score for the page, by layout name."""
+    scores: dict[str, float] = {}
+    for layout in layouts if layouts is not None else all_layouts():
+        try:
+            score = float(layout.score(page))
+        except Exception:  # a plug-in bug must not sink the run: it just does not fit
+            score = 0.0
+        scores[layout.name] = min(max(score, 0.0), 1.0)
+    return scores
+
+
+def detect(page: PageText) -> tuple[Layout, dict[str, float]]:
+    """The best-fitting layout and all scores; raises UnparseablePage if none fits."""
+    layouts = {layout.name: layout for layout in all_layouts()}
+    scores = layout_scores(page, layouts.values())
+    ranked = _ranked(scores)
+    if not ranked or scores[ranked[0]] < MIN_LAYOUT_SCORE:
+        best = ranked[0] if ranked else None
+        raise UnparseablePage(
+            "no layout fits: best fit below threshold", best, scores.get(best) if best else None
+        )
+    return layouts[ranked[0]], scores
+
+
+def _ranked(scores: dict[str, float]) -> list[str]:
+    return sorted(scores, key=lambda name: (-scores[name], name))
+
+
+def parse_page(page: PageText) -> ParsedPage:
+    """Parse one page with the best layout that fits and obeys the accounting law."""
+    layouts = {layout.name: layout for layout in all_layouts()}
+    scores = layout_scores(page, layouts.values())
+    ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
+    best = _ranked(scores)[0] if scores else None
+    if not ranked:
+        score = f"{scores[best]:.2f}" if best else "n/a"
+        raise UnparseablePage(
+            f"no layout fits (best: {best or 'none'} at {score}, threshold {MIN_LAYOUT_SCORE})",
+            best,
+            scores.get(best) if best else None,
+        )
+    reasons: list[str] = []
+    for name in ranked:
+        try:
+            parsed = layouts[name].parse(page)
+        except LayoutMismatch as mismatch:
+            reasons.append(f"{name}: {mismatch}")
+            continue
+        except Exception as error:  # a plug-in bug is reported with the page, not raised
+            reasons.append(f"{name}: parser error {type(error).__name__}: {error}")
+            continue
+        problem = _acceptance_problem(page, parsed)
+        if problem is None:
+            return parsed
+        reasons.append(f"{name}: {problem}")
+    raise UnparseablePage("; ".join(reasons), best, scores.get(best) if best else None)
+
+
+def _acceptance_problem(page: PageText, parsed: ParsedPage) -> str | None:
+    if not parsed.title.strip():
+        return "no title found"
+    accounting = line_accounting_errors(page, parsed)
+    if not accounting.ok:
+        return f"line accounting law broken: {accounting.describe()}"
+    return None
+
+
+def run(inputs: dict[str, pa.Table]) -> StageResult:
+    """pages -> articles, comments, chrome, unparsed."""
+    pages = inputs["pages"]
+    articles: list[dict[str, object]] = []
+    comments: list[dict[str, object]] = []
+    chrome: list[dict[str, object]] = []
+    unparsed: list[dict[str, object]] = []
+    layout_counts: dict[str, int] = {}
+    for source_file, sha, text in zip(
+        pages["source_file"].to_pylist(),
+        pages["source_sha256"].to_pylist(),
+        pages["text"].to_pylist(),
+        strict=True,
+    ):
+        page = PageText.from_text(source_file, text)
+        try:
+            parsed = parse_page(page)
+        except UnparseablePage as failure:
+            unparsed.append(
+                {
+                    "source_file": source_file,
+                    "source_sha256": sha,
+                    "best_layout": failure.best_layout,
+                    "best_score": failure.best_score,
+                    "reason": failure.reason,
+                }
+            )
+            continue
+        layout_counts[parsed.layout] = layout_counts.get(parsed.layout, 0) + 1
+        articles.append(_article_row(source_file, sha, parsed))
+        comments.extend(_comment_rows(source_file, parsed))
+        chrome.extend(
+            {"source_file": source_file, "line_no": c.line_no, "text": c.text, "reason": c.reason}
+            for c in parsed.chrome
+        )
+    report = StageReport(
+        counts={
+            "pages": pages.num_rows,
+            "articles": len(articles),
+            "comments": len(comments),
+            "chrome_lines": len(chrome),
+            **{f"layout:{name}": n for name, n in sorted(layout_counts.items())},
+        }
+    )
+    if unparsed:
+        report.dropped.append(Dropped("pages", len(unparsed), "no layout parses the page"))
+        report.notes.extend(f"unparsed {u['source_file']}: {u['reason']}" for u in unparsed)
+    return StageResult(
+        tables={
+            "articles": _table("articles", articles, ["source_file"]),
+            "comments": _table("comments", comments, ["source_file", "position"]),
+            "chrome": _table("chrome", chrome, ["source_file", "line_no"]),
+            "unparsed": _table("unparsed", unparsed, ["source_file"]),
+        },
+        report=report,
+    )
+
+
+def _article_row(source_file: str, sha: str, parsed: ParsedPage) -> dict[str, object]:
+    return {
+        "source_file": source_file,
+        "source_sha256": sha,
+        "site": (parsed.site or "").strip() or None,
+        "layout": parsed.layout,
+        "title": parsed.title,
+        "body": parsed.body,
+        "n_comments_declared": parsed.n_comments_declared,
+    }
+
+
+def _comment_rows(source_file: str, parsed: ParsedPage) -> Iterable[dict[str, object]]:
+    for comment in parsed.comments:
+        yield {
+            "source_file": source_file,
+            "position": comment.position,
+            "parent_position": comment.parent_position,
+            "depth": comment.depth,
+            "handle": (comment.handle or "").strip() or None,
+            "text": comment.text,
+        }
+
+
+def _table(name: str, rows: list[dict[str, object]], key: list[str]) -> pa.Table:
+    rows = sorted(rows, key=lambda r: tuple(r[k] for k in key))
+    return pa.Table.from_pylist(rows, schema=contract("parse", name).arrow_schema())

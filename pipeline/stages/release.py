@@ -1,0 +1,117 @@
+"""Release: the four published tables, assembled from the earlier stages.
+
+* ``articles``: deduplicated articles plus ``n_comments`` (rows in comments);
+* ``comments``: anonymised comments in the published columns (the capture a
+  comment was kept from is build-internal and dropped here);
+* ``duplicates``: every record removed as a duplicate;
+* ``sources``: one row per input file and what became of it: ``article``
+  (its page is an article's first capture), ``duplicate`` (its page was merged
+  into or duplicates another; see duplicates), or ``rejected`` (with why:
+  ingest's reason, or the parse stage's "no layout fits").
+
+Pure: tables in, tables out, rows sorted by primary key. Never sees a raw
+handle: its comments input is the anonymise stage's output.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.schemas import contract
+from pipeline.stage import StageReport, StageResult
+
+
+def run(inputs: dict[str, pa.Table]) -> StageResult:
+    articles = _articles(inputs["articles"], inputs["comments"])
+    comments = _conform("comments", inputs["comments"], sort_by=["comment_id"])
+    duplicates = _conform("duplicates", inputs["duplicates"], sort_by=["table", "dropped_id"])
+    sources = _sources(
+        inputs["pages"],
+        inputs["rejected_inputs"],
+        inputs["parsed_articles"],
+        inputs["unparsed"],
+        articles,
+    )
+    status_counts = {
+        f"sources:{row['status']}": row["count"]
+        for row in sources.group_by("status")
+        .aggregate([("status", "count")])
+        .rename_columns(["status", "count"])
+        .to_pylist()
+    }
+    report = StageReport(
+        counts={
+            "articles": articles.num_rows,
+            "comments": comments.num_rows,
+            "duplicates": duplicates.num_rows,
+            "sources": sources.num_rows,
+            **status_counts,
+        }
+    )
+    return StageResult(
+        tables={
+            "articles": articles,
+            "comments": comments,
+            "duplicates": duplicates,
+            "sources": sources,
+        },
+        report=report,
+    )
+
+
+def _conform(name: str, table: pa.Table, sort_by: list[str]) -> pa.Table:
+    target = contract("release", name)
+    return target.conform(table).sort_by([(column, "ascending") for column in sort_by])
+
+
+def _articles(articles: pa.Table, comments: pa.Table) -> pa.Table:
+    counts = comments.group_by("article_id").aggregate([("comment_id", "count")])
+    joined = articles.join(counts, keys="article_id", join_type="left outer")
+    n_comments = pc.fill_null(joined["comment_id_count"], 0).cast(pa.int64())
+    joined = joined.append_column("n_comments", n_comments)
+    return _conform("articles", joined, sort_by=["article_id"])
+
+
+def _sources(
+    pages: pa.Table,
+    rejected_inputs: pa.Table,
+    parsed_articles: pa.Table,
+    unparsed: pa.Table,
+    articles: pa.Table,
+) -> pa.Table:
+    released = set(articles["source_file"].to_pylist())
+    layouts = dict(
+        zip(
+            parsed_articles["source_file"].to_pylist(),
+            parsed_articles["layout"].to_pylist(),
+            strict=True,
+        )
+    )
+    unparsed_reasons = dict(
+        zip(unparsed["source_file"].to_pylist(), unparsed["reason"].to_pylist(), strict=True)
+    )
+    rows: list[dict[str, object]] = []
+    for page in pages.select(["source_file", "source_sha256", "bytes", "encoding"]).to_pylist():
+        name = page["source_file"]
+        if name in unparsed_reasons:
+            status, reason = "rejected", f"no layout fits: {unparsed_reasons[name]}"
+        elif name in released:
+            status, reason = "article", None
+        else:
+            status, reason = "duplicate", None
+        rows.append({**page, "layout": layouts.get(name), "status": status, "reason": reason})
+    for rejected in rejected_inputs.to_pylist():
+        rows.append(
+            {
+                "source_file": rejected["source_file"],
+                "source_sha256": rejected["source_sha256"],
+                "bytes": rejected["bytes"],
+                "encoding": None,
+                "layout": None,
+                "status": "rejected",
+                "reason": rejected["reason"],
+            }
+        )
+    rows.sort(key=lambda r: str(r["source_file"]))
+    return pa.Table.from_pylist(rows, schema=contract("release", "sources").arrow_schema())

@@ -1,0 +1,54 @@
+"""Reading and writing Parquet deterministically.
+
+Same table in, same bytes out: fixed compression and level, fixed row-group
+size, no pandas index or pandas metadata, no Arrow schema blob, and the
+pinned pyarrow version (it is written into every footer). Used by the runner
+for build/ and by publish for dist/. Nothing else in the package writes
+Parquet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 9
+ROW_GROUP_SIZE = 64 * 1024
+
+
+def write_parquet(table: pa.Table, path: Path, *, fsync: bool = False) -> None:
+    """Write ``table`` to ``path`` byte-deterministically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = table.replace_schema_metadata(None)
+    pq.write_table(
+        table,
+        path,
+        compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
+        row_group_size=ROW_GROUP_SIZE,
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=False,
+        version="2.6",
+        data_page_version="1.0",
+    )
+    if fsync:
+        fsync_path(path)
+
+
+def read_parquet(path: Path) -> pa.Table:
+    return pq.read_table(path)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a directory entry) to disk."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

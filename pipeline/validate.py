@@ -1,0 +1,152 @@
+"""Re-check a release on disk: ``python -m pipeline validate DIST/X.Y.Z``.
+
+Checks, collecting every problem rather than stopping at the first:
+
+1. SHA256SUMS: every listed file exists and has that hash; every file in the
+   directory is listed.
+2. datapackage.json: readable, version matches the directory, every resource
+   file exists and its ``hash`` matches.
+3. Every table: pandera against schema/release (every row), then the
+   cross-table checks (foreign keys, threading, n_comments, kept ids).
+4. Frictionless on every table (all rows up to the runner's row limit, a
+   deterministic sample above it).
+5. The privacy leak audit, when the build's pre-anonymisation output
+   (BUILD/parse/comments.parquet) is at hand.
+
+Never prints a commenter handle: audit hits name the file and place only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.docs.context import TABLES
+from pipeline.publish import CHECKSUMS, sha256_file
+from pipeline.runner import FRICTIONLESS_ROW_LIMIT, frictionless_problems
+from pipeline.schemas import contract, relation_problems, table_problems
+
+
+def checksum_problems(release_dir: Path) -> list[str]:
+    sums = release_dir / CHECKSUMS
+    if not sums.is_file():
+        return [f"{sums}: missing"]
+    problems: list[str] = []
+    listed: set[str] = set()
+    for line_no, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64:
+            problems.append(f"{sums}:{line_no}: not a 'sha256  file' line")
+            continue
+        listed.add(name)
+        path = release_dir / name
+        if not path.is_file():
+            problems.append(f"{name}: listed in {CHECKSUMS} but missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{name}: sha256 differs from {CHECKSUMS} (file changed or corrupt)")
+    present = {
+        p.relative_to(release_dir).as_posix()
+        for p in release_dir.rglob("*")
+        if p.is_file() and p.name != CHECKSUMS
+    }
+    problems += [
+        f"{name}: present but not listed in {CHECKSUMS}" for name in sorted(present - listed)
+    ]
+    return problems
+
+
+def datapackage_problems(release_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """Problems with datapackage.json, and the table -> files it declares."""
+    path = release_dir / "datapackage.json"
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return [f"datapackage.json: unreadable ({error})"], {}
+    problems: list[str] = []
+    if descriptor.get("version") != release_dir.name:
+        problems.append(
+            f"datapackage.json: version {descriptor.get('version')!r} "
+            f"does not match the directory {release_dir.name!r}"
+        )
+    files: dict[str, list[str]] = {}
+    for resource in descriptor.get("resources", []):
+        file_name = resource.get("path", "")
+        table = file_name.split(".")[0].split("-")[0]
+        files.setdefault(table, []).append(file_name)
+        file_path = release_dir / file_name
+        if not file_path.is_file():
+            problems.append(f"{file_name}: declared in datapackage.json but missing")
+            continue
+        declared = str(resource.get("hash", "")).removeprefix("sha256:")
+        if declared != sha256_file(file_path):
+            problems.append(f"{file_name}: hash differs from datapackage.json")
+    return problems, files
+
+
+def _read_table(release_dir: Path, files: list[str]) -> pa.Table | str:
+    try:
+        return pa.concat_tables(pq.read_table(release_dir / name) for name in sorted(files))
+    except Exception as error:  # a corrupt file is a finding, not a crash
+        return f"{', '.join(files)}: unreadable as Parquet ({type(error).__name__}: {error})"
+
+
+def table_and_relation_problems(
+    release_dir: Path, files: dict[str, list[str]], row_limit: int
+) -> list[str]:
+    problems: list[str] = []
+    tables: dict[str, pa.Table] = {}
+    for table_name in TABLES:
+        names = files.get(table_name) or [f"{table_name}.parquet"]
+        loaded = _read_table(release_dir, names)
+        if isinstance(loaded, str):
+            problems.append(loaded)
+            continue
+        found = table_problems(contract("release", table_name), loaded)
+        problems += [f"{names[0]}: {p.describe()}" for p in found]
+        if not found:
+            tables[table_name] = loaded
+            for name in names:
+                errors, coverage = frictionless_problems(
+                    "release", table_name, release_dir / name, row_limit
+                )
+                problems += [f"{name}: {p.describe()} (frictionless, {coverage})" for p in errors]
+    if len(tables) == len(TABLES):
+        problems += [p.describe() for p in relation_problems("release", tables)]
+    return problems
+
+
+def audit_problems(release_dir: Path, build_dir: Path | None) -> tuple[list[str], list[str]]:
+    """Leak-audit failures and warnings, when the raw handles are at hand."""
+    raw = (build_dir / "parse" / "comments.parquet") if build_dir else None
+    if raw is None or not raw.is_file():
+        return [], []
+    from pipeline.audit import audit_release
+
+    handles = sorted(
+        h for h in set(pq.read_table(raw, columns=["handle"])["handle"].to_pylist()) if h
+    )
+    report = audit_release(release_dir, handles)
+    return (
+        [f"privacy: {hit.describe()}" for hit in report.failures],
+        [f"privacy (article text, allowed): {hit.describe()}" for hit in report.warnings],
+    )
+
+
+def validate_release(
+    release_dir: Path,
+    *,
+    build_dir: Path | None = None,
+    row_limit: int = FRICTIONLESS_ROW_LIMIT,
+) -> tuple[list[str], list[str]]:
+    """Every problem with the release on disk, and warnings."""
+    if not release_dir.is_dir():
+        return [f"{release_dir}: not a directory"], []
+    problems = checksum_problems(release_dir)
+    package_problems, files = datapackage_problems(release_dir)
+    problems += package_problems
+    problems += table_and_relation_problems(release_dir, files, row_limit)
+    leaks, warnings = audit_problems(release_dir, build_dir)
+    return problems + leaks, warnings

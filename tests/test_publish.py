@@ -1,0 +1,125 @@
+"""publish: atomic, deterministic, never overwrites; validate finds any change."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ReleaseConflict
+from pipeline.publish import publish_atomically, write_release_files
+from pipeline.validate import validate_release
+from tests.release_fixture import release_context
+
+
+def _publish(target: Path, title: str = "A headline"):
+    ctx = release_context(target.name, title)
+    return publish_atomically(lambda out: write_release_files(ctx, out, []), target)
+
+
+def test_release_files_are_byte_identical_across_builds(tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "1.0.0", tmp_path / "b" / "1.0.0"
+    _publish(first)
+    _publish(second)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert "SHA256SUMS" in names and "datapackage.json" in names
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_identical_rebuild_is_a_no_op_and_different_content_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "dist" / "1.0.0"
+    assert _publish(target).status == "released"
+    before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    assert _publish(target).status == "already released"
+    assert before == {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    with pytest.raises(ReleaseConflict, match="articles.parquet"):
+        _publish(target, title="Another headline")
+    assert validate_release(target)[0] == []
+    assert not list(target.parent.glob(".*partial*"))
+
+
+def _slow_publish(target: str, ready: str) -> None:
+    ctx = release_context("1.0.0")
+
+    def build(out: Path) -> None:
+        write_release_files(ctx, out, [])
+        Path(ready).touch()
+        time.sleep(60)  # killed here: files written, not yet renamed
+
+    publish_atomically(build, Path(target))
+
+
+def test_a_publish_killed_midway_leaves_no_version(tmp_path: Path) -> None:
+    target, ready = tmp_path / "dist" / "1.0.0", tmp_path / "ready"
+    process = multiprocessing.get_context("spawn").Process(
+        target=_slow_publish, args=(str(target), str(ready))
+    )
+    process.start()
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), "publish never got going"
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    assert not target.exists()
+    assert [p.name for p in target.parent.iterdir()] == [".1.0.0.partial-" + str(process.pid)]
+    assert _publish(target).status == "released"  # the next run clears the debris
+    assert [p.name for p in target.parent.iterdir()] == ["1.0.0"]
+
+
+def _flip_one_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("name", ["comments.parquet", "datapackage.json", "SHA256SUMS"])
+def test_validate_names_the_file_with_one_flipped_byte(tmp_path: Path, name: str) -> None:
+    target = tmp_path / "1.0.0"
+    _publish(target)
+    _flip_one_byte(target / name)
+    problems, _ = validate_release(target)
+    assert problems
+    if name != "SHA256SUMS":
+        assert any(p.startswith(name) for p in problems), problems
+
+
+def test_validate_lists_every_problem_of_an_edited_cell(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from pipeline.tables import write_parquet
+
+    target = tmp_path / "1.0.0"
+    _publish(target)
+    comments = pq.read_table(target / "comments.parquet")
+    edited = comments.set_column(6, "text", [["First!", "Second, edited."]])
+    write_parquet(edited, target / "comments.parquet")
+    articles = pq.read_table(target / "articles.parquet")
+    write_parquet(articles.set_column(8, "n_comments", [[7]]), target / "articles.parquet")
+    problems, _ = validate_release(target)
+    joined = "\n".join(problems)
+    assert "comments.parquet: sha256 differs" in joined
+    assert "articles.parquet: sha256 differs" in joined
+    assert "n-comments-matches-comment-rows" in joined
+
+
+def test_validate_cli_exits_non_zero_with_a_one_line_reason(tmp_path: Path) -> None:
+    target = tmp_path / "1.0.0"
+    _publish(target)
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(target)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    _flip_one_byte(target / "articles.parquet")
+    bad = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(target)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "articles.parquet" in bad.stderr
+    assert bad.stderr.strip().splitlines()[-1].startswith("error: ")
