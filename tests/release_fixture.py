@@ -15,32 +15,68 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
     rows = {
         "articles": [
             {
-                "article_id": ARTICLE_ID, "source_file": "p1.txt", "source_sha256": SHA,
-                "site": None, "layout": "numbered", "title": title, "body": "Para one.\n\nTwo.",
-                "n_comments_declared": 2, "n_comments": 2, "near_dup_cluster": None,
+                "article_id": ARTICLE_ID,
+                "source_file": "p1.txt",
+                "source_sha256": SHA,
+                "site": None,
+                "layout": "numbered",
+                "title": title,
+                "body": "Para one.\n\nTwo.",
+                "n_comments_declared": 2,
+                "n_comments": 2,
+                "near_dup_cluster": None,
             }
         ],
         "comments": [
             {
-                "comment_id": "c_" + "0" * 15 + "1", "article_id": ARTICLE_ID, "parent_id": None,
-                "position": 0, "depth": 0, "author": None, "text": "First!",
+                "comment_id": "c_" + "0" * 15 + "1",
+                "article_id": ARTICLE_ID,
+                "parent_id": None,
+                "position": 0,
+                "depth": 0,
+                "author": None,
+                "text": "First!",
                 "near_dup_cluster": None,
             },
             {
-                "comment_id": "c_" + "0" * 15 + "2", "article_id": ARTICLE_ID,
-                "parent_id": "c_" + "0" * 15 + "1", "position": 1, "depth": 1, "author": None,
-                "text": "Second.", "near_dup_cluster": None,
+                "comment_id": "c_" + "0" * 15 + "2",
+                "article_id": ARTICLE_ID,
+                "parent_id": "c_" + "0" * 15 + "1",
+                "position": 1,
+                "depth": 1,
+                "author": None,
+                "text": "Second.",
+                "near_dup_cluster": None,
             },
         ],
         "duplicates": [
-            {"table": "articles", "dropped_id": "d_1", "kept_id": ARTICLE_ID,
-             "reason": "same-page-captured-twice", "source_file": "p1-copy.txt"}
+            {
+                "table": "articles",
+                "dropped_id": "d_1",
+                "kept_id": ARTICLE_ID,
+                "reason": "same-page-captured-twice",
+                "source_file": "p1-copy.txt",
+            }
         ],
         "sources": [
-            {"source_file": "p1.txt", "source_sha256": SHA, "bytes": 10, "encoding": "utf-8",
-             "layout": "numbered", "status": "article", "reason": None},
-            {"source_file": "p1-copy.txt", "source_sha256": SHA, "bytes": 10,
-             "encoding": "utf-8", "layout": "numbered", "status": "duplicate", "reason": None},
+            {
+                "source_file": "p1.txt",
+                "source_sha256": SHA,
+                "bytes": 10,
+                "encoding": "utf-8",
+                "layout": "numbered",
+                "status": "article",
+                "reason": None,
+            },
+            {
+                "source_file": "p1-copy.txt",
+                "source_sha256": SHA,
+                "bytes": 10,
+                "encoding": "utf-8",
+                "layout": "numbered",
+                "status": "duplicate",
+                "reason": None,
+            },
         ],
     }
     return {

@@ -114,12 +114,14 @@ def test_validate_lists_every_problem_of_an_edited_cell(tmp_path: Path) -> None:
 def test_validate_cli_exits_non_zero_with_a_one_line_reason(tmp_path: Path) -> None:
     target = tmp_path / "1.0.0"
     _publish(target)
-    ok = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(target)],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "pipeline", "validate", str(target)], capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stderr
     _flip_one_byte(target / "articles.parquet")
-    bad = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(target)],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "pipeline", "validate", str(target)], capture_output=True, text=True
+    )
     assert bad.returncode == 1
     assert "articles.parquet" in bad.stderr
     assert bad.stderr.strip().splitlines()[-1].startswith("error: ")

@@ -21,7 +21,9 @@ def _runner(tmp_path: Path, **kwargs) -> Runner:
 
 
 def _files(**files: bytes) -> pa.Table:
-    return pa.table({"source_file": list(files), "raw": pa.array(list(files.values()), pa.binary())})
+    return pa.table(
+        {"source_file": list(files), "raw": pa.array(list(files.values()), pa.binary())}
+    )
 
 
 def test_outputs_are_checked_and_persisted(tmp_path: Path) -> None:
@@ -30,7 +32,9 @@ def test_outputs_are_checked_and_persisted(tmp_path: Path) -> None:
     runner.run(StageSpec("ingest", ingest.run, {"files": ("seeds", "files")}))
     stage_dir = tmp_path / "build" / "ingest"
     assert sorted(p.name for p in stage_dir.iterdir()) == [
-        "pages.parquet", "rejected_inputs.parquet", "report.json"
+        "pages.parquet",
+        "rejected_inputs.parquet",
+        "report.json",
     ]
     report = json.loads((stage_dir / "report.json").read_text())
     assert report["frictionless"] == {"pages": "all 1 rows", "rejected_inputs": "all 1 rows"}

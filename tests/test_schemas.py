@@ -60,8 +60,19 @@ GOOD_SOURCE = {
 # constraints express, plus good tables with nulls and empty-but-allowed values.
 SOURCES_CASES = [
     ("good", [GOOD_SOURCE], True),
-    ("good with nulls", [{**GOOD_SOURCE, "encoding": None, "layout": None,
-                          "status": "rejected", "reason": "empty"}], True),
+    (
+        "good with nulls",
+        [
+            {
+                **GOOD_SOURCE,
+                "encoding": None,
+                "layout": None,
+                "status": "rejected",
+                "reason": "empty",
+            }
+        ],
+        True,
+    ),
     ("null in required", [{**GOOD_SOURCE, "source_file": None}], False),
     ("empty string where minLength 1", [{**GOOD_SOURCE, "layout": ""}], False),
     ("enum violated", [{**GOOD_SOURCE, "status": "lost"}], False),
@@ -111,9 +122,16 @@ def test_frictionless_and_pandera_agree_on_comments(case, tmp_path: Path) -> Non
 
 
 ARTICLE = {
-    "article_id": "a_" + "2" * 16, "source_file": "a.txt", "source_sha256": SHA, "site": None,
-    "layout": "numbered", "title": "T", "body": "B", "n_comments_declared": None,
-    "n_comments": 1, "near_dup_cluster": None,
+    "article_id": "a_" + "2" * 16,
+    "source_file": "a.txt",
+    "source_sha256": SHA,
+    "site": None,
+    "layout": "numbered",
+    "title": "T",
+    "body": "B",
+    "n_comments_declared": None,
+    "n_comments": 1,
+    "near_dup_cluster": None,
 }
 
 
@@ -128,9 +146,15 @@ def test_foreign_keys_frictionless_package_and_arrow_check_agree(known: bool, tm
     package = frictionless.Package.from_descriptor(
         {
             "resources": [
-                {"name": name, "path": f"{name}.parquet",
-                 "schema": {k: v for k, v in contract("release", name).descriptor.items()
-                            if k not in {"$schema", "title", "description"}}}
+                {
+                    "name": name,
+                    "path": f"{name}.parquet",
+                    "schema": {
+                        k: v
+                        for k, v in contract("release", name).descriptor.items()
+                        if k not in {"$schema", "title", "description"}
+                    },
+                }
                 for name in ("articles", "comments")
             ]
         },
@@ -143,21 +167,28 @@ def test_foreign_keys_frictionless_package_and_arrow_check_agree(known: bool, tm
 def test_threading_laws_are_checked() -> None:
     rows = [
         {**COMMENT, "comment_id": "c_" + "1" * 16, "position": 0},
-        {**COMMENT, "comment_id": "c_" + "3" * 16, "position": 1, "parent_id": "c_" + "1" * 16,
-         "depth": 2},
+        {
+            **COMMENT,
+            "comment_id": "c_" + "3" * 16,
+            "position": 1,
+            "parent_id": "c_" + "1" * 16,
+            "depth": 2,
+        },
     ]
     comments = _contract_table("release", "comments", rows)
     articles = _contract_table("release", "articles", [{**ARTICLE, "n_comments": 2}])
-    checks = {p.check for p in relation_problems("release", {"articles": articles,
-                                                             "comments": comments})}
+    checks = {
+        p.check for p in relation_problems("release", {"articles": articles, "comments": comments})
+    }
     assert checks == {"depth-is-parent-depth-plus-1"}
 
 
 def test_positions_must_be_contiguous_and_counts_must_match() -> None:
     comments = _contract_table("release", "comments", [{**COMMENT, "position": 3}])
     articles = _contract_table("release", "articles", [{**ARTICLE, "n_comments": 5}])
-    checks = {p.check for p in relation_problems("release", {"articles": articles,
-                                                             "comments": comments})}
+    checks = {
+        p.check for p in relation_problems("release", {"articles": articles, "comments": comments})
+    }
     assert checks == {"positions-contiguous-per-page", "n-comments-matches-comment-rows"}
 
 

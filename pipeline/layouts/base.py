@@ -55,9 +55,7 @@ class PageText:
         return self.lines[line_no - 1]
 
     def non_blank_line_numbers(self) -> frozenset[int]:
-        return frozenset(
-            i for i, text in enumerate(self.lines, start=1) if not is_blank(text)
-        )
+        return frozenset(i for i, text in enumerate(self.lines, start=1) if not is_blank(text))
 
 
 def is_blank(line: str) -> bool:
