@@ -70,7 +70,12 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
             dedupe.run,
             {"articles": ("parse", "articles"), "comments": ("parse", "comments")},
         ),
-        StageSpec("anonymise", anonymise.run, {"comments": ("dedupe", "comments")}, {"key": key}),
+        StageSpec(
+            "anonymise",
+            anonymise.run,
+            {"comments": ("dedupe", "comments"), "articles": ("dedupe", "articles")},
+            {"key": key},
+        ),
         StageSpec(
             "release",
             release.run,
