@@ -10,7 +10,7 @@ SEEDS  ?= seeds
 DIST   ?= dist
 KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
 
-.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe clean
+.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe bench-pipeline clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 
 release: $(STAMP)
 	$(PY) -m pipeline release --seeds $(SEEDS) --dist $(DIST) --version $(VERSION) $(if $(KEY_FILE),--key-file $(KEY_FILE),)
+	@$(PY) -m pipeline.docs.toplevel $(DIST) DATASHEET.md
 
 validate: $(STAMP)
 	@for d in $(DIST)/*/; do [ -d "$$d" ] || continue; $(PY) -m pipeline validate "$$d" || exit 1; done
@@ -44,7 +45,11 @@ eval-anonymise: $(STAMP)
 bench-dedupe: $(STAMP)
 	$(PY) -m pipeline.bench.dedupe
 
-bench: $(STAMP) bench-dedupe
+bench-pipeline: $(STAMP)
+	$(PY) -m pipeline.bench.pipeline
+
+# Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
+bench: $(STAMP) bench-dedupe bench-pipeline
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
