@@ -1,0 +1,239 @@
+"""The leak audit: no commenter handle may appear anywhere in a release.
+
+``audit_release(release_dir, raw_handles, common_words)`` scans every file of
+a release directory - every string column of every Parquet file (with
+pyarrow.compute, one combined case-insensitive RE2 pattern per batch of
+handles, so it scales to millions of rows), every other file as text lines
+(JSON, Markdown, CFF, YAML, checksums), and every file name - for:
+
+* every raw handle that is not a common word (case-insensitive, bounded by
+  non-letters/digits, white space inside a handle matching any white space);
+* in comment text (``comments`` table, ``text`` column) also every
+  *distinctive part* of a handle: a word or camelCase piece of >= 4
+  characters that is not a common word ("Promitheas", "hamilton").
+
+Every hit fails the release, except: hits in article text (``articles``
+title/body: journalism may name a public figure who shares a name with a
+commenter), and hits in comment text of a part that the articles themselves
+use as a name ("Assad" from the handle "Assad must stay (...)"); those are
+warnings.
+
+A hit names the file and the place (column and row index, or line number)
+and whether a full handle or a part matched - NEVER the handle or the
+matched text. The raw handles come from the build's pre-anonymisation stage
+output; this module never writes them anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.common_words import ENGLISH
+from pipeline.mentions import WORD_RE, distinctive_parts, public_words
+
+FULL_HANDLE = "a commenter handle"
+HANDLE_PART = "a distinctive part of a commenter handle"
+_PATTERNS_PER_REGEX = 200
+_BATCH_ROWS = 65_536
+_ARTICLE_TEXT = {("articles", "title"), ("articles", "body")}
+_COMMENT_TEXT = ("comments", "text")
+
+
+@dataclass(frozen=True)
+class AuditHit:
+    """One place where a handle (or a part of one) occurs. Never holds the handle."""
+
+    file: str
+    place: str
+    what: str
+    failure: bool
+
+    def describe(self) -> str:
+        level = "FAIL" if self.failure else "warning"
+        return f"{level}: {self.file}, {self.place}: {self.what}"
+
+
+@dataclass
+class AuditReport:
+    """Every hit of an audit; the release passes when none is a failure."""
+
+    hits: list[AuditHit] = field(default_factory=list)
+    files_scanned: int = 0
+
+    @property
+    def failures(self) -> list[AuditHit]:
+        return [hit for hit in self.hits if hit.failure]
+
+    @property
+    def warnings(self) -> list[AuditHit]:
+        return [hit for hit in self.hits if not hit.failure]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        return (
+            f"leak audit {verdict}: {self.files_scanned} files, "
+            f"{len(self.failures)} failures, {len(self.warnings)} warnings"
+        )
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    """Compiled RE2 patterns: full handles, private parts, public parts."""
+
+    full: tuple[str, ...]
+    private_parts: tuple[str, ...]
+    public_parts: tuple[str, ...]
+
+
+def audit_release(
+    release_dir: Path,
+    raw_handles: Iterable[str],
+    common_words: Container[str] = ENGLISH,
+) -> AuditReport:
+    release_dir = Path(release_dir)
+    matchers = _matchers(set(raw_handles), common_words, _article_names(release_dir))
+    report = AuditReport()
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        name = path.relative_to(release_dir).as_posix()
+        report.files_scanned += 1
+        report.hits += _scan_file_name(name, matchers)
+        if path.suffix == ".parquet":
+            report.hits += _scan_parquet(path, name, matchers)
+        else:
+            report.hits += _scan_text_file(path, name, matchers)
+    return report
+
+
+def _matchers(
+    handles: set[str], common_words: Container[str], article_names: frozenset[str]
+) -> _Matchers:
+    full = sorted({_handle_pattern(h) for h in handles if not _is_common(h, common_words)} - {""})
+    parts: set[str] = set()
+    for handle in handles:
+        parts |= distinctive_parts(handle, common_words)
+    return _Matchers(
+        full=_combined(full),
+        private_parts=_combined(sorted(_literal(p) for p in parts - article_names)),
+        public_parts=_combined(sorted(_literal(p) for p in parts & article_names)),
+    )
+
+
+def _is_common(handle: str, common_words: Container[str]) -> bool:
+    words = WORD_RE.findall(handle)
+    return len(words) == 1 and words[0].casefold() in common_words
+
+
+def _handle_pattern(handle: str) -> str:
+    """The handle from its first to its last letter/digit, as an RE2 literal."""
+    words = list(WORD_RE.finditer(handle))
+    if not words:
+        return ""
+    core = handle[words[0].start() : words[-1].end()]
+    return _literal(core)
+
+
+def _literal(text: str) -> str:
+    pieces: list[str] = []
+    for char in text:
+        if char.isspace():
+            if not pieces or pieces[-1] != r"\s+":
+                pieces.append(r"\s+")
+        elif char.isascii() and not char.isalnum():
+            pieces.append("\\" + char)
+        else:
+            pieces.append(char)
+    return "".join(pieces)
+
+
+def _combined(literals: list[str]) -> tuple[str, ...]:
+    """Alternations of at most _PATTERNS_PER_REGEX literals, bounded by non-alphanumerics."""
+    edge_before, edge_after = r"(?:^|[^\pL\pN])(?:", r")(?:$|[^\pL\pN])"
+    return tuple(
+        edge_before + "|".join(literals[i : i + _PATTERNS_PER_REGEX]) + edge_after
+        for i in range(0, len(literals), _PATTERNS_PER_REGEX)
+    )
+
+
+def _article_names(release_dir: Path) -> frozenset[str]:
+    path = release_dir / "articles.parquet"
+    if not path.exists():
+        return frozenset()
+    schema = pq.read_schema(path)
+    columns = [c for c in ("title", "body") if c in schema.names]
+    table = pq.read_table(path, columns=columns)
+    return public_words(t for c in columns for t in table.column(c).to_pylist() if t)
+
+
+def _matching_rows(values: pa.Array, patterns: tuple[str, ...]) -> np.ndarray:
+    hit = np.zeros(len(values), dtype=bool)
+    for pattern in patterns:
+        found = pc.match_substring_regex(values, pattern=pattern, ignore_case=True)
+        hit |= pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return np.flatnonzero(hit)
+
+
+def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
+    names = pa.array([name])
+    patterns = matchers.full + matchers.private_parts + matchers.public_parts
+    if len(_matching_rows(names, patterns)):
+        return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
+    return []
+
+
+def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
+    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
+    rows = _matching_rows(pa.array(lines, pa.string()), matchers.full)
+    return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
+
+
+def _scan_parquet(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
+    table_name = path.stem
+    hits: list[AuditHit] = []
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
+        for column_name, values in _string_columns(batch):
+            hits += _scan_column(values, (table_name, column_name), name, offset, matchers)
+        offset += batch.num_rows
+    return hits
+
+
+def _string_columns(batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array]]:
+    for column_name, values in zip(batch.schema.names, batch.columns, strict=True):
+        kind = values.type
+        if pa.types.is_dictionary(kind):
+            values, kind = values.cast(kind.value_type), kind.value_type
+        if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            values, kind = values.cast(pa.string()), pa.string()
+        if pa.types.is_string(kind):
+            yield column_name, values
+
+
+def _scan_column(
+    values: pa.Array, where: tuple[str, str], name: str, offset: int, matchers: _Matchers
+) -> list[AuditHit]:
+    checks: list[tuple[tuple[str, ...], str, bool]] = [(matchers.full, FULL_HANDLE, True)]
+    if where in _ARTICLE_TEXT:
+        parts = matchers.private_parts + matchers.public_parts
+        checks = [(matchers.full, FULL_HANDLE, False), (parts, HANDLE_PART, False)]
+    elif where == _COMMENT_TEXT:
+        checks += [
+            (matchers.private_parts, HANDLE_PART, True),
+            (matchers.public_parts, HANDLE_PART + " that the articles use as a name", False),
+        ]
+    hits = []
+    for patterns, what, failure in checks:
+        for row in _matching_rows(values, patterns):
+            place = f"column {where[1]!r}, row {offset + int(row)}"
+            hits.append(AuditHit(name, place, what, failure))
+    return hits

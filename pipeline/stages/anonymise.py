@@ -1,0 +1,200 @@
+"""Anonymise stage: handles become keyed pseudonyms, and comment text loses
+mentions of commenters, e-mail addresses, phone numbers and user-identifying
+URL parameters.
+
+Input tables: ``comments`` (comment_id, article_id, parent_id, position,
+depth, handle, text, source_file, near_dup_cluster; ``handle`` is the RAW
+handle) and, optionally, ``articles`` (its title/body words tell public
+figures such as "Assad" apart from commenters' names). Output: ``comments``
+with ``handle`` replaced, in the same column position, by ``author`` (the
+pseudonym, or null when the page shows no handle), every other input table
+passed through unchanged.
+
+A pure stage: no file I/O, no printing, no global state. Its report holds
+counts only - never a handle, a mention or a removed identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.identifiers import Redaction, identifier_redactions
+from pipeline.mentions import (
+    CommentContext,
+    HandleIndex,
+    Mention,
+    find_mentions,
+    public_words,
+    thread_contexts,
+)
+from pipeline.pseudonyms import PseudonymKey, canonical_handle, pseudonym_map
+from pipeline.stage import StageReport, StageResult
+
+COMMENT_COLUMNS = (
+    "comment_id", "article_id", "parent_id", "position", "depth",
+    "handle", "text", "source_file", "near_dup_cluster",
+)
+
+
+class AnonymiseInputError(ValueError):
+    """The anonymise stage got tables it cannot work on; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class _CommentRow:
+    row: int
+    comment_id: str
+    parent_id: str | None
+    handle: str | None
+    text: str
+
+
+def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
+    comments = _checked_comments(inputs)
+    handles = _handles(comments)
+    pseudonyms = pseudonym_map(key, handles)
+    ids_by_handle = {canonical_handle(h): p for h, p in pseudonyms.items()}
+    index = HandleIndex(handles, _public_words(inputs.get("articles")))
+    counts = dict.fromkeys(
+        ("mentions_replaced", "offpage_mentions_replaced", "emails", "phones",
+         "url_params_removed"), 0,
+    )
+    texts = comments.column("text").to_pylist()
+    for page in _pages(comments):
+        contexts = thread_contexts(
+            [c.comment_id for c in page], [c.parent_id for c in page], [c.handle for c in page]
+        )
+        for comment, context in zip(page, contexts, strict=True):
+            texts[comment.row] = _anonymised_text(
+                comment.text, context, index, ids_by_handle, counts
+            )
+    authors = _author_column(comments.column("handle"), pseudonyms)
+    table = comments.set_column(
+        COMMENT_COLUMNS.index("handle"), pa.field("author", pa.string()), authors
+    )
+    table = table.set_column(
+        COMMENT_COLUMNS.index("text"), table.schema.field("text"), pa.array(texts, pa.string())
+    )
+    report = StageReport(
+        counts={
+            "pseudonyms": len(set(pseudonyms.values())),
+            "comments_with_author": len(authors) - authors.null_count,
+            **counts,
+        }
+    )
+    tables = {name: t for name, t in inputs.items() if name != "comments"}
+    tables["comments"] = table
+    return StageResult(tables=tables, report=report)
+
+
+def _checked_comments(inputs: dict[str, pa.Table]) -> pa.Table:
+    if "comments" not in inputs:
+        raise AnonymiseInputError("anonymise stage: no 'comments' table in its input")
+    comments = inputs["comments"]
+    missing = [c for c in COMMENT_COLUMNS if c not in comments.column_names]
+    if missing:
+        raise AnonymiseInputError(
+            f"anonymise stage: 'comments' lacks column(s) {', '.join(missing)}; "
+            "run the parse/dedupe stages first"
+        )
+    return comments.select(list(COMMENT_COLUMNS))
+
+
+def _handles(comments: pa.Table) -> list[str]:
+    unique = pc.unique(comments.column("handle")).to_pylist()
+    return sorted(h for h in unique if h is not None and canonical_handle(h))
+
+
+def _author_column(handle_column: pa.ChunkedArray, pseudonyms: dict[str, str]) -> pa.Array:
+    raw = pa.array(list(pseudonyms), pa.string())
+    ids = pa.array(list(pseudonyms.values()), pa.string())
+    positions = pc.index_in(handle_column.combine_chunks(), value_set=raw)
+    return pc.take(ids, positions)
+
+
+def _public_words(articles: pa.Table | None) -> frozenset[str]:
+    """Names the articles use (title and body): see pipeline.mentions.public_words."""
+    if articles is None:
+        return frozenset()
+    columns = [c for c in ("title", "body") if c in articles.column_names]
+    return public_words(t for c in columns for t in articles.column(c).to_pylist())
+
+
+def _pages(comments: pa.Table) -> Iterator[list[_CommentRow]]:
+    """Comments grouped by article, each group in page order (position)."""
+    order = pc.sort_indices(
+        comments, sort_keys=[("article_id", "ascending"), ("position", "ascending")]
+    ).to_pylist()
+    columns = {
+        name: comments.column(name).to_pylist()
+        for name in ("article_id", "comment_id", "parent_id", "handle", "text")
+    }
+    page: list[_CommentRow] = []
+    current = None
+    for row in order:
+        article = columns["article_id"][row]
+        if page and article != current:
+            yield page
+            page = []
+        current = article
+        handle = columns["handle"][row]
+        page.append(
+            _CommentRow(
+                row,
+                columns["comment_id"][row],
+                columns["parent_id"][row],
+                handle if handle and canonical_handle(handle) else None,
+                columns["text"][row] or "",
+            )
+        )
+    if page:
+        yield page
+
+
+def _anonymised_text(
+    text: str,
+    context: CommentContext,
+    index: HandleIndex,
+    ids_by_handle: dict[str, str],
+    counts: dict[str, int],
+) -> str:
+    redactions, mentions = text_findings(text, context, index)
+    _count(redactions, mentions, counts)
+    replacements = [(r.start, r.end, r.replacement) for r in redactions]
+    replacements += [(m.start, m.end, ids_by_handle[m.handle]) for m in mentions]
+    return apply_replacements(text, replacements)
+
+
+def text_findings(
+    text: str, context: CommentContext, index: HandleIndex
+) -> tuple[list[Redaction], list[Mention]]:
+    """Identifiers first, then mentions outside them: everything the stage replaces."""
+    redactions = identifier_redactions(text)
+    mentions = find_mentions(text, context, index, skip=[(r.start, r.end) for r in redactions])
+    return redactions, mentions
+
+
+def _count(redactions: list[Redaction], mentions: list[Mention], counts: dict[str, int]) -> None:
+    for redaction in redactions:
+        kind = {"email": "emails", "phone": "phones", "url_param": "url_params_removed"}
+        counts[kind[redaction.kind]] += redaction.count
+    for mention in mentions:
+        offpage = mention.kind.startswith("offpage")
+        counts["offpage_mentions_replaced" if offpage else "mentions_replaced"] += 1
+
+
+def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    """Replace non-overlapping spans; every character outside them is kept as is."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, replacement in sorted(replacements):
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+

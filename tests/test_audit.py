@@ -1,0 +1,79 @@
+"""The leak audit: every file, every string column, file names; never names a handle."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.audit import audit_release
+
+HANDLES = ["jerry hamilton", "Promitheas Apollonious", "as", "C++ (fan)*", "Assad must stay (x1)"]
+
+
+def _release(tmp_path, comments: list[str], article_body: str = "Nothing to see."):
+    pq.write_table(
+        pa.table({"comment_id": [f"c{i}" for i in range(len(comments))], "text": comments}),
+        tmp_path / "comments.parquet",
+    )
+    pq.write_table(
+        pa.table({"title": ["Bashar al-Assad visits"], "body": [article_body]}),
+        tmp_path / "articles.parquet",
+    )
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "corpus"}, indent=1))
+    return tmp_path
+
+
+def _all_messages(report) -> str:
+    return "\n".join([report.summary()] + [hit.describe() for hit in report.hits])
+
+
+def test_clean_release_passes(tmp_path):
+    release = _release(tmp_path, ["u_abcdefghij is right", "it is as bad as it looks"])
+    report = audit_release(release, HANDLES)
+    assert report.passed, _all_messages(report)
+    assert report.files_scanned == 3
+
+
+def test_full_handle_in_comment_fails_with_place_but_not_handle(tmp_path):
+    release = _release(tmp_path, ["fine", "JERRY   HAMILTON was here"])
+    report = audit_release(release, HANDLES)
+    assert not report.passed
+    assert {(h.file, h.place) for h in report.failures} == {
+        ("comments.parquet", "column 'text', row 1")
+    }
+    messages = _all_messages(report).casefold()
+    assert all(part not in messages for part in ("jerry", "hamilton", "promitheas"))
+
+
+def test_distinctive_part_in_comment_fails(tmp_path):
+    report = audit_release(_release(tmp_path, ["Hey Promitheas!"]), HANDLES)
+    assert [h.place for h in report.failures] == ["column 'text', row 0"]
+
+
+def test_part_used_as_a_name_in_articles_is_a_warning(tmp_path):
+    report = audit_release(_release(tmp_path, ["support for Assad"]), HANDLES)
+    assert report.passed and any("comments" in h.file for h in report.warnings)
+
+
+def test_article_text_hits_are_warnings(tmp_path):
+    release = _release(tmp_path, ["ok"], article_body="Jerry Hamilton, the minister, said")
+    report = audit_release(release, HANDLES)
+    assert report.passed
+    assert {h.file for h in report.warnings} == {"articles.parquet"}
+
+
+def test_metadata_files_and_file_names_are_scanned(tmp_path):
+    release = _release(tmp_path, ["ok"])
+    (release / "CITATION.cff").write_text("title: corpus\nauthors: promitheas apollonious\n")
+    (release / "c++ (fan)*.md").write_text("nothing\n")
+    report = audit_release(release, HANDLES)
+    places = {(h.file, h.place) for h in report.failures}
+    assert ("CITATION.cff", "line 2") in places
+    assert ("c++ (fan)*.md", "file name") in places
+
+
+def test_common_word_handle_is_not_hunted(tmp_path):
+    report = audit_release(_release(tmp_path, ["As I said, as usual"]), ["as", "Cat"])
+    assert report.passed
