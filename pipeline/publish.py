@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.docs.context import TABLES, ReleaseContext
+from pipeline.docs.terms import LICENSE_ID
 from pipeline.errors import ReleaseConflict
 from pipeline.schemas import contract
 from pipeline.tables import fsync_path, write_parquet
 
-DATA_LICENSE_NAME = "LicenseRef-NonCommercial-Research-TDM"
 DATA_LICENSE_TITLE = (
     "Non-commercial research and text-and-data-mining use only (see LICENSE-DATA.md)"
 )
@@ -99,7 +99,7 @@ def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, obj
         ),
         "licenses": [
             {
-                "name": DATA_LICENSE_NAME,
+                "name": LICENSE_ID,
                 "title": DATA_LICENSE_TITLE,
                 "path": "LICENSE-DATA.md",
             }

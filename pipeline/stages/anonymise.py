@@ -86,9 +86,9 @@ def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
             **counts,
         }
     )
-    tables = {name: t for name, t in inputs.items() if name != "comments"}
-    tables["comments"] = table
-    return StageResult(tables=tables, report=report)
+    # Only the table this stage changes is its output; articles are read for
+    # context (public names) and stay the dedupe stage's output.
+    return StageResult(tables={"comments": table}, report=report)
 
 
 def _checked_comments(inputs: dict[str, pa.Table]) -> pa.Table:

@@ -1,0 +1,122 @@
+"""DATASHEET.md: every Gebru et al. question answered, figures from the data, no placeholders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.docs.context import ReleaseContext
+from pipeline.docs.datasheet import datasheet_questions, render_datasheet, render_figures
+from pipeline.docs.figures import FIGURE_NAMES
+from pipeline.docs.terms import columns
+from tests.docs.tiny_release import make_context
+
+PLACEHOLDERS = ("TODO", "TBD", "FIXME", "XXX", "{{", "}}", "{%", "%}", "lorem ipsum")
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Level-2 sections of a Markdown document, by title."""
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _answers(section: str) -> dict[str, str]:
+    parts = re.split(r"^### (.+)$", section, flags=re.MULTILINE)
+    return {q.strip(): a.strip() for q, a in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def test_there_are_57_questions() -> None:
+    assert sum(len(s["questions"]) for s in datasheet_questions()) == 57
+
+
+def test_every_question_is_asked_and_answered_in_its_section(ctx: ReleaseContext) -> None:
+    sections = _sections(render_datasheet(ctx))
+    for section in datasheet_questions():
+        answers = _answers(sections[section["title"]])
+        for question in section["questions"]:
+            assert question in answers, f"{section['title']}: missing {question!r}"
+            assert len(answers[question]) > 20, f"{section['title']}: no answer to {question!r}"
+        assert len(answers) == len(section["questions"]), f"{section['title']}: extra headings"
+
+
+def test_not_applicable_answers_give_a_reason(ctx: ReleaseContext) -> None:
+    for line in render_datasheet(ctx).splitlines():
+        if line.startswith("N/A"):
+            assert re.match(r"^N/A: \w", line), line
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_no_placeholder_is_left(preview: bool) -> None:
+    text = render_datasheet(make_context(preview=preview))
+    for placeholder in PLACEHOLDERS:
+        assert placeholder not in text
+
+
+def test_states_what_a_careful_reader_must_know(ctx: ReleaseContext) -> None:
+    text = render_datasheet(ctx)
+    assert "Content warning" in text
+    assert "hateful, abusive and political speech" in text
+    assert ctx.key_fingerprint in text
+    assert "HMAC-SHA256" in text and "u_" in text and "base32" in text
+    assert "did not consent" in text
+    assert "web search" in text
+    assert "no capture date and no URL column" in text
+    assert "non-commercial research" in text
+    assert "CC-BY" in text and "not openly licensed" in text
+    assert "PREVIEW" not in text
+
+
+def test_preview_says_pseudonyms_are_not_comparable() -> None:
+    text = render_datasheet(make_context(preview=True))
+    head = text[:600]
+    assert "PREVIEW BUILD" in head
+    assert "random key" in head and "not comparable" in head
+
+
+def test_figures_come_from_the_tables(ctx: ReleaseContext) -> None:
+    text = render_datasheet(ctx)
+    assert "| not stated on the page | 2 |" in text
+    assert "| numbered | 2 |" in text
+    assert "| stated count matches once removed duplicate comments are counted | 1 |" in text
+    assert "| comments | same-comment-twice | 1 |" in text
+    assert "| empty file | 1 |" in text
+    assert "| distinct pseudonyms (`comments.author`) | 2 |" in text
+    assert "Two \\| with pipe" not in text  # titles are never quoted
+
+
+def test_missing_anonymise_counts_are_not_invented() -> None:
+    text = render_datasheet(make_context(stage_reports={}))
+    row = "| mentions of a commenter replaced by their pseudonym (anonymise stage) | not reported |"
+    assert row in text
+
+
+def test_every_column_is_described_from_the_schema(ctx: ReleaseContext) -> None:
+    text = render_datasheet(ctx)
+    for table in ("articles", "comments", "duplicates", "sources"):
+        for column in columns(table):
+            assert f"| `{column.name}` | {column.type} |" in text
+            assert column.description.replace("|", "\\|") in text
+
+
+def test_figures_are_linked_and_byte_deterministic(ctx: ReleaseContext) -> None:
+    first, second = render_figures(ctx), render_figures(make_context())
+    assert list(first) == list(FIGURE_NAMES)
+    assert first == second
+    for name, png in first.items():
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert b"Software" not in png and b"tIME" not in png
+        assert f"(figures/{name})" in render_datasheet(ctx)
+
+
+def test_figures_render_for_an_empty_release() -> None:
+    tables = {name: t.slice(0, 0) for name, t in make_context().tables.items()}
+    assert set(render_figures(make_context(tables))) == set(FIGURE_NAMES)
+    assert "This release holds no comments." in render_datasheet(make_context(tables))
+
+
+def test_datasheet_is_deterministic_and_relocatable(ctx: ReleaseContext) -> None:
+    assert render_datasheet(ctx) == render_datasheet(make_context())
+    assert "(dist/1.0.0/figures/thread_depth.png)" in render_datasheet(
+        ctx, figure_dir="dist/1.0.0/figures"
+    )
