@@ -1,0 +1,319 @@
+"""Layout plug-in for blank-separated comments (handles optional).
+
+What such a page looks like: the title, a photo caption, the article in
+paragraphs one blank line apart; then the comments, each separated from the
+next by two or more blank lines. A comment may open with a handle line and
+one blank line, or have no handle at all; a comment whose author the page
+does show can also follow the previous comment after a single blank line,
+since the handle line itself marks the new comment. Embedded images appear as
+placeholder lines ("comment image", sometimes with URL junk glued on), which
+go to the chrome log; a handled comment that was only an image has empty
+text, and a placeholder standing alone between comments opens no comment
+(nothing shows that anyone wrote one).
+Threading is not shown, so every comment is top level.
+
+Method:
+
+1. The page is cut into paragraphs, each knowing how many blank lines came
+   before it (``_page_structure``). Title, caption and site lines are read
+   from the paragraphs before the first wide gap (``read_head``).
+2. Every later paragraph gets a role by a Viterbi decoder
+   (``_handle_roles``): article (A), handle (H) or body (B). Emissions come
+   from the handle log-odds of one-line paragraphs (shape plus recurrence of
+   the line on the page). Transitions encode the family: the article comes
+   first and is one blank apart; the first wide gap or the first handle ends
+   it; a handle is followed by its body one blank below; a body paragraph one
+   blank below another continues that comment (with a probability estimated
+   on the page itself, so a handle-like line between two bodies can still
+   open a comment), two or more blanks below starts a new one; a handle
+   with nothing under it is an empty comment (costly). So "End of story."
+   under a comment is a body line, and "Assad must stay (gr8rambino)" after
+   a wide gap, with a body one blank below, is a handle.
+
+Never keys on one site's wording or names, never invents a handle or site
+name, never drops a line silently: every non-blank line goes to the title,
+the body, a comment's handle or text, or the chrome log with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline.layouts._handle_roles import (
+    IMPOSSIBLE,
+    continuation_costs,
+    cost_as_body,
+    cost_as_handle,
+    decode_roles,
+    handle_fit,
+)
+from pipeline.layouts._page_structure import (
+    Paragraph,
+    chrome,
+    count_in_line,
+    is_chrome_run,
+    is_image_placeholder,
+    joined,
+    read_head,
+    split_paragraphs,
+)
+from pipeline.layouts.base import (
+    ChromeLine,
+    LayoutMismatch,
+    PageText,
+    ParsedComment,
+    ParsedPage,
+)
+
+NAME = "blank_separated"
+NEW_COMMENT_COST = 0.7
+EMPTY_COMMENT_COST = 3.0
+ARTICLE_END_COST = 0.5
+TRAILING_HANDLE_COST = 1.5
+WIDE_GAP = 2
+ARTICLE_ONLY_SCORE = 0.3  # title and article, nothing to tell families apart
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph after the head, chrome lines set aside.
+
+    ``may_be_article``: it lies before the first wide gap.
+    ``may_be_handle``: it was a single line with no placeholder under it.
+    """
+
+    line_nos: tuple[int, ...]
+    texts: tuple[str, ...]
+    gap_before: int
+    may_be_article: bool
+    may_be_handle: bool
+
+
+def _head_size(paragraphs: Sequence[Paragraph]) -> int:
+    """Paragraphs before the first wide gap (the title may stand apart)."""
+    for i in range(2, len(paragraphs)):
+        if paragraphs[i].gap_before >= WIDE_GAP:
+            return i
+    return len(paragraphs)
+
+
+def _units(
+    page: PageText, paragraphs: Sequence[Paragraph], head_size: int
+) -> tuple[list[Unit], list[ChromeLine], int | None]:
+    units: list[Unit] = []
+    log: list[ChromeLine] = []
+    declared: int | None = None
+    for index, p in enumerate(paragraphs):
+        kept = []
+        for line_no, text in zip(p.line_nos, p.texts, strict=True):
+            if is_image_placeholder(text):
+                log += chrome([line_no], page, "image-placeholder")
+            elif p.is_single_line and declared is None and count_in_line(text) is not None:
+                declared = count_in_line(text)
+                log += chrome([line_no], page, "comment-count")
+            else:
+                kept.append((line_no, text))
+        if not kept and not any(is_image_placeholder(t) for t in p.texts):
+            continue
+        units.append(
+            Unit(
+                line_nos=tuple(n for n, _ in kept),
+                texts=tuple(t for _, t in kept),
+                gap_before=p.gap_before,
+                may_be_article=index < head_size,
+                may_be_handle=p.is_single_line,
+            )
+        )
+    return units, log, declared
+
+
+def _label(units: Sequence[Unit]) -> list[str]:
+    """Viterbi roles per unit: "A" article, "H" handle, "B" comment body."""
+    texts = [u.texts[0] if u.may_be_handle and u.texts else None for u in units]
+
+    def emission_for(odds: Sequence[float]) -> Callable[[int, str], float]:
+        def emission(i: int, state: str) -> float:
+            unit = units[i]
+            if state == "H":
+                return cost_as_handle(odds[i]) if texts[i] is not None else IMPOSSIBLE
+            if state == "A" and not unit.may_be_article:
+                return IMPOSSIBLE
+            return cost_as_body(odds[i]) if len(unit.texts) == 1 else 0.0
+
+        return emission
+
+    def transition_for(p_continue: float) -> Callable[[int, str | None, str], float]:
+        continue_cost, end_cost = continuation_costs(p_continue)
+
+        def transition(i: int, previous: str | None, state: str) -> float:
+            wide = units[i].gap_before >= WIDE_GAP
+            if previous is None:
+                return 0.0 if state != "B" else ARTICLE_END_COST
+            if state == "A":
+                return 0.0 if previous == "A" and not wide else IMPOSSIBLE
+            if previous == "A":
+                return ARTICLE_END_COST if state == "H" or wide else IMPOSSIBLE
+            if previous == "H":
+                if state == "B" and not wide:
+                    return 0.0
+                return EMPTY_COMMENT_COST + NEW_COMMENT_COST
+            if wide:
+                return NEW_COMMENT_COST
+            return continue_cost if state == "B" else end_cost
+
+        return transition
+
+    def continuations(labels: Sequence[str]) -> tuple[int, int]:
+        steps = zip(labels, labels[1:], units[1:], strict=False)
+        narrow = [(a, b) for a, b, unit in steps if unit.gap_before < WIDE_GAP and a == "B"]
+        return narrow.count(("B", "B")), narrow.count(("B", "H"))
+
+    def final(state: str) -> float:
+        return TRAILING_HANDLE_COST if state == "H" else 0.0
+
+    return decode_roles(
+        texts, ("A", "H", "B"), emission_for, transition_for, final, continuations
+    )
+
+
+def _comments(units: Sequence[Unit], labels: Sequence[str]) -> list[ParsedComment]:
+    comments: list[ParsedComment] = []
+    handle: tuple[int, str] | None = None
+    body: list[Unit] = []
+    open_comment = False
+    previous = "A"
+
+    def close() -> None:
+        if not open_comment:
+            return
+        comments.append(
+            ParsedComment(
+                position=len(comments),
+                parent_position=None,
+                depth=0,
+                handle=handle[1] if handle else None,
+                text=joined(u.texts for u in body),
+                text_lines=tuple(n for u in body for n in u.line_nos),
+                handle_line=handle[0] if handle else None,
+            )
+        )
+
+    for unit, label in zip(units, labels, strict=True):
+        if label == "H":
+            close()
+            handle, body, open_comment = (unit.line_nos[0], unit.texts[0]), [], True
+        elif label == "B":
+            if previous in ("H", "B") and unit.gap_before < WIDE_GAP:
+                body.append(unit)
+            elif not unit.texts:
+                label = "A"  # a lone image placeholder between comments opens none
+            else:
+                close()
+                handle, body, open_comment = None, [unit], True
+        previous = label
+    close()
+    return comments
+
+
+class BlankSeparated:
+    """Pages whose comments are blank-line separated, with or without a handle line."""
+
+    name = NAME
+
+    def parse(self, page: PageText) -> ParsedPage:
+        paragraphs, log = split_paragraphs(page)
+        if not paragraphs:
+            raise LayoutMismatch(f"{page.source_file}: the page has no text")
+        head_size = _head_size(paragraphs)
+        head = read_head(page, paragraphs[:head_size])
+        log += head.chrome
+        candidates = [p for p in head.body_paragraphs] + list(paragraphs[head_size:])
+        units, unit_log, declared = _units(page, candidates, len(head.body_paragraphs))
+        log += unit_log
+        labels = _label(units)
+        article = [u for u, label in zip(units, labels, strict=True) if label == "A"]
+        comments = _comments(units, labels)
+        return ParsedPage(
+            layout=NAME,
+            title=head.title,
+            body=joined(u.texts for u in article),
+            site=head.site,
+            n_comments_declared=declared,
+            comments=tuple(comments),
+            chrome=tuple(sorted(log, key=lambda c: c.line_no)),
+            title_lines=head.title_lines,
+            body_lines=tuple(n for u in article for n in u.line_nos),
+        )
+
+    def score(self, page: PageText) -> float:
+        try:
+            parsed = self.parse(page)
+        except LayoutMismatch:
+            return 0.0
+        paragraphs, _ = split_paragraphs(page)
+        if not parsed.comments:
+            return ARTICLE_ONLY_SCORE * _flatness(paragraphs) * _no_comment_header(paragraphs)
+        first_comment_line = _first_comment_line(parsed)
+        zone = [p for p in paragraphs if p.line_nos[0] >= first_comment_line]
+        handle_part = _handle_fit(parsed)
+        wide = any(p.gap_before >= WIDE_GAP for p in zone[1:])
+        fit = 0.2 * wide + 0.2 * _handle_then_body(page, parsed) + 0.6 * handle_part
+        fit *= _boundary_density(len(parsed.comments), len(zone))
+        return round(fit * _flatness(paragraphs[1:]) * _no_comment_header(paragraphs), 4)
+
+
+def _boundary_density(n_comments: int, n_paragraphs: int) -> float:
+    """1.0 when comment boundaries are visible often enough (wide gaps or
+    handles every two or three paragraphs); low when the page runs on in
+    one-blank paragraphs with few visible boundaries (the no-handles family)."""
+    density = n_comments / max(1, n_paragraphs)
+    return min(1.0, max(0.0, (density - 0.12) / 0.2))
+
+
+def _first_comment_line(parsed: ParsedPage) -> int:
+    first = parsed.comments[0]
+    lines = [*first.text_lines, *([first.handle_line] if first.handle_line else [])]
+    return min(lines) if lines else 0
+
+
+def _handle_fit(parsed: ParsedPage) -> float:
+    """Handle-likeness of the handles found, weighted by how many there are."""
+    handles = [c.handle for c in parsed.comments if c.handle]
+    return handle_fit(handles) * min(1.0, len(handles) / 3)
+
+
+def _handle_then_body(page: PageText, parsed: ParsedPage) -> float:
+    """Share of handles whose body starts one blank line below (the family's mark)."""
+    handled = [c for c in parsed.comments if c.handle_line is not None]
+    if not handled:
+        return 0.0
+    good = sum(
+        1
+        for c in handled
+        if c.text_lines
+        and c.text_lines[0] == c.handle_line + 2  # type: ignore[operator]
+        and not page.line(c.handle_line + 1).strip()  # type: ignore[operator]
+    )
+    return good / len(handled)
+
+
+def _flatness(zone: Sequence[Paragraph]) -> float:
+    """Lower for indentation and list markers (the numbered and Disqus families)."""
+    if not zone:
+        return 1.0
+    n = len(zone)
+    indented = sum(p.indent >= 2 for p in zone) / n
+    marked = sum(p.first[:1] in "•*-–·" or p.first.split(".")[0].isdigit() for p in zone) / n
+    return max(0.0, 1 - indented) * max(0.0, 1 - marked)
+
+
+def _no_comment_header(paragraphs: Sequence[Paragraph]) -> float:
+    """A run of label lines stating a count is the flat-with-handles header."""
+    for p in paragraphs:
+        if is_chrome_run(p) and any(count_in_line(t) is not None for t in p.texts):
+            return 0.4
+    return 1.0
+
+
+LAYOUT = BlankSeparated()
