@@ -10,11 +10,14 @@ two output tables:
   undecodable, too large).
 
 Decoding: strict UTF-8 first (with or without BOM). Files that are not UTF-8
-are legacy single-byte pages in practice: strict Windows-1252 next (curly
-quotes live in 0x91-0x94), then charset-normalizer's best guess. A decoded
-text that is mostly control characters is rejected rather than published as
-mojibake. This stage never reads or writes files and never drops an input
-silently.
+are legacy pages: strict Windows-1252 next (curly quotes live in 0x91-0x94)
+when the result reads as Latin text; otherwise charset-normalizer's guess,
+accepted only when it finds coherent language in it (bytes of no encoding
+"decode" as some Asian double-byte code page, with no coherence); otherwise
+the file is rejected as undecodable. A decoded text that is mostly control
+characters is rejected rather than published as mojibake.
+
+This stage never reads or writes files and never drops an input silently.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from pipeline.stage import Dropped, StageReport, StageResult
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CONTROL_SHARE_LIMIT = 0.05
+# In a Western-European page read as Windows-1252, accented letters are a
+# minority; when most letters are non-ASCII the bytes are another script.
+_NON_ASCII_LETTER_LIMIT = 0.3
 
 
 @dataclass(frozen=True)
@@ -77,14 +83,31 @@ def _decode_text(raw: bytes) -> Decoded:
         return Decoded(body.decode("utf-8"), "utf-8", None)
     except UnicodeDecodeError:
         pass
-    try:
-        return Decoded(raw.decode("cp1252"), "cp1252", None)
-    except UnicodeDecodeError:
-        pass
+    legacy = _strict_cp1252(raw)
+    if legacy is not None and _looks_latin(legacy):
+        return Decoded(legacy, "cp1252", None)
     best = charset_normalizer.from_bytes(raw).best()
-    if best is None:
-        return Decoded(None, None, "undecodable: not UTF-8, Windows-1252 or a detectable encoding")
-    return Decoded(str(best), best.encoding, None)
+    if best is not None and best.percent_coherence > 0:
+        return Decoded(str(best), best.encoding, None)
+    if legacy is not None:
+        return Decoded(legacy, "cp1252", None)
+    return Decoded(None, None, "undecodable: not UTF-8, Windows-1252 or a detectable encoding")
+
+
+def _strict_cp1252(raw: bytes) -> str | None:
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_latin(text: str) -> bool:
+    """Mostly ASCII letters: a Western page, not another script read as cp1252."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return True
+    non_ascii = sum(1 for ch in letters if not ch.isascii())
+    return non_ascii / len(letters) <= _NON_ASCII_LETTER_LIMIT
 
 
 def run(inputs: dict[str, pa.Table], max_bytes: int = MAX_PAGE_BYTES) -> StageResult:

@@ -19,6 +19,7 @@ def _run(files: dict[str, bytes], **options) -> dict[str, dict]:
     return {**pages, **{k: {**v, "rejected": True} for k, v in rejected.items()}}
 
 
+RUSSIAN = "Привет, как дела? Это обычный текст новостей о политике."  # noqa: RUF001
 CURLY = "He said \u201cno\u201d \u2013 it\u2019s over\u2026"
 
 
@@ -30,8 +31,9 @@ CURLY = "He said \u201cno\u201d \u2013 it\u2019s over\u2026"
         (b"Title\rOld Mac line ends\r", "utf-8", "Title\nOld Mac line ends\n"),
         (CURLY.encode("cp1252") + b"\r\n", "cp1252", CURLY + "\n"),
         ("caf\u00e9 na\u00efve \u00a0nbsp".encode(), "utf-8", "caf\u00e9 na\u00efve \u00a0nbsp"),
+        (RUSSIAN.encode("cp1251"), "cp1251", RUSSIAN),
     ],
-    ids=["utf8", "bom-crlf", "cr", "cp1252-curly-quotes", "utf8-nbsp"],
+    ids=["utf8", "bom-crlf", "cr", "cp1252-curly-quotes", "utf8-nbsp", "cp1251-not-mojibake"],
 )
 def test_pages_are_decoded_without_mojibake(raw: bytes, encoding: str, text: str) -> None:
     page = _run({"p.txt": raw})["p.txt"]
@@ -48,8 +50,9 @@ def test_pages_are_decoded_without_mojibake(raw: bytes, encoding: str, text: str
         (b"  \r\n\t\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (bytes(range(1, 32)) * 20, "binary"),
+        (b"Headline\n\nText " + b"\x81\x8d\x8f\x90\x9d\xc3\x28" * 40, "undecodable"),
     ],
-    ids=["zero-bytes", "whitespace-only", "png", "control-bytes"],
+    ids=["zero-bytes", "whitespace-only", "png", "control-bytes", "no-encoding-fits"],
 )
 def test_unusable_files_are_rejected_with_a_reason(raw: bytes, reason: str) -> None:
     rejected = _run({"bad.bin": raw})["bad.bin"]
