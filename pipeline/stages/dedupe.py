@@ -1,0 +1,555 @@
+"""Dedupe stage: one record per observation; near duplicates kept and labelled.
+
+Input: the parse stage's ``articles`` (one row per parsed page) and
+``comments`` (``source_file``, ``position``, ``parent_position``, ``depth``,
+``handle`` raw, ``text``). Output: ``articles``, ``comments`` and
+``duplicates`` (see ../shared/CONTRACT.md, "What counts as a duplicate").
+
+Exact duplicates (removed, one ``duplicates`` row per removed input row):
+
+* ``same-page-captured-twice``: pages with the same ``source_sha256`` and the
+  same article identity. The copy with the smallest ``source_file`` stays; the
+  others' article and every one of their comments are logged against what
+  the kept copy's matching row became.
+* ``same-article-captured-again``: distinct captures of one article (same
+  identity, different bytes). Article identity is the comparison form
+  (``pipeline.textnorm``) of site, layout, title and body: site and layout are
+  part of it so one story syndicated on two sites stays two articles (and
+  shares a ``near_dup_cluster``). The primary capture is the one with the
+  most comments, then the smallest ``source_file``; its article row is kept.
+  Comments are merged in page order: the primary's order, then each other
+  capture (most comments first) is walked in its page order; a comment
+  already present is logged as dropped, a new one is inserted right after
+  its predecessor in that capture (after the predecessor's deeper replies
+  when it is not itself a reply to the predecessor), and never before its
+  parent (captures may order comments differently). Depth is recomputed as
+  parent's depth + 1.
+* ``same-comment-twice``: within one article, a comment with the same
+  parent, the same comparison-form text and the same (non-null) handle as an
+  earlier one. Comments without a handle are never merged within a capture
+  (two people may both write "+1"); across captures the k-th handle-less
+  occurrence matches the k-th.
+
+Published text is always the kept copy's original text.
+
+Ids (content-derived; row order and file names never enter them; handles
+never do, not even hashed):
+
+* ``article_id = "a_" + sha256("article", site, layout, title, body)[:16]``
+  over the comparison forms, fields joined by U+001F.
+* ``comment_id = "c_" + sha256("comment", article_id, parent comment_id or "",
+  text form, k)[:16]`` where k counts earlier comments in page order with the
+  same parent and text (necessarily by other or unknown handles).
+* ``dropped_id`` of an article: ``"a_" + sha256("dropped", kept article_id,
+  source_sha256, copy)[:16]``; of a comment: ``"c_" + sha256("dropped",
+  kept comment_id, source_sha256, copy, position)[:16]``, where ``copy`` is the
+  rank of that file among files with the same bytes (0 for the first by
+  name). Unique because (source_sha256, copy, position) names one input row.
+
+Near duplicates: ``pipeline.neardup`` (settings and measured precision/recall
+there) over the kept comment texts of all articles together, so copypasta
+across articles is found, and over article title + body.
+``near_dup_cluster = "n_" + sha256("cluster", smallest member id)[:16]``,
+null for a record with no near duplicate. A reply quoting a comment joins its
+cluster when the quote is at least ~45% of the reply's word pairs; texts of
+fewer than 4 words are never clustered.
+
+Report counts: rows in/out, ``articles_merged_from_captures``,
+``<table>_dropped_<reason>``, and per kind (article, comment) the number of
+clusters, clustered records, largest size and sizes 2 / 3-5 / 6-20 / 21+.
+
+This stage sees raw handles: it compares them for equality only, and must
+never put one (or a hash of one) into an id, a report or a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.errors import CorpusError
+from pipeline.neardup import ALONE, NearDupSettings, near_dup_components
+from pipeline.stage import Dropped, StageReport, StageResult
+from pipeline.textnorm import comparison_form
+
+SEPARATOR = "\x1f"
+SAME_PAGE = "same-page-captured-twice"
+SAME_ARTICLE = "same-article-captured-again"
+SAME_COMMENT = "same-comment-twice"
+REASONS = (SAME_PAGE, SAME_ARTICLE, SAME_COMMENT)
+
+ARTICLE_FIELDS = [
+    ("article_id", pa.string()),
+    ("source_file", pa.string()),
+    ("source_sha256", pa.string()),
+    ("site", pa.string()),
+    ("layout", pa.string()),
+    ("title", pa.string()),
+    ("body", pa.string()),
+    ("n_comments_declared", pa.int64()),
+    ("near_dup_cluster", pa.string()),
+]
+COMMENT_FIELDS = [
+    ("comment_id", pa.string()),
+    ("article_id", pa.string()),
+    ("parent_id", pa.string()),
+    ("position", pa.int64()),
+    ("depth", pa.int64()),
+    ("handle", pa.string()),
+    ("text", pa.string()),
+    ("source_file", pa.string()),
+    ("near_dup_cluster", pa.string()),
+]
+DUPLICATE_FIELDS = [
+    ("table", pa.string()),
+    ("dropped_id", pa.string()),
+    ("kept_id", pa.string()),
+    ("reason", pa.string()),
+    ("source_file", pa.string()),
+]
+
+
+class DedupeInputError(CorpusError):
+    """The parse output handed to dedupe breaks its contract (message says how)."""
+
+
+def short_hash(prefix: str, *parts: object) -> str:
+    """``prefix`` + the first 16 hex digits of sha256 over the parts joined by U+001F."""
+    joined = SEPARATOR.join(str(part) for part in parts)
+    return prefix + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One parsed page (one input article row) and where its comments are."""
+
+    row: int
+    source_file: str
+    source_sha256: str
+    article_id: str
+    copy: int  # rank among files with the same bytes, by name
+    n_comments: int
+    first_comment: int  # row range in the sorted comments table
+    end_comment: int
+
+
+@dataclass
+class Node:
+    """One distinct comment of a merged article."""
+
+    key: tuple
+    parent: int | None
+    row: int  # the kept input comment row
+    capture: int  # index of the capture it was kept from (within the article)
+    depth: int
+
+
+@dataclass
+class DroppedRow:
+    table: str
+    kept: int | str  # node index (comments) or article id (articles)
+    reason: str
+    source_sha256: str
+    copy: int
+    position: int | None
+    source_file: str
+
+
+@dataclass
+class MergedArticle:
+    article_id: str
+    primary: Capture
+    nodes: list[Node] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)  # node indices in page order
+    dropped: list[DroppedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommentColumns:
+    """The input comments, sorted by (source_file, position), as Python lists."""
+
+    position: list[int]
+    parent_position: list[int | None]
+    handle: list[str | None]
+    text_form: list[str]
+
+
+def run(inputs: dict[str, pa.Table], *, near_dup: NearDupSettings | None = None) -> StageResult:
+    """Remove exact duplicates, merge re-captured articles, label near duplicates."""
+    settings = near_dup or NearDupSettings()
+    articles = inputs["articles"].sort_by([("source_file", "ascending")])
+    comments = inputs["comments"].sort_by(
+        [("source_file", "ascending"), ("position", "ascending")]
+    )
+    captures = _captures(articles, comments)
+    columns = CommentColumns(
+        position=comments["position"].to_pylist(),
+        parent_position=comments["parent_position"].to_pylist(),
+        handle=comments["handle"].to_pylist(),
+        text_form=comparison_form(comments["text"]).to_pylist(),
+    )
+    merged = [_merge(group, columns) for group in _by_article(captures)]
+    out_articles = _article_table(articles, merged)
+    out_comments, comment_ids = _comment_table(comments, columns, merged)
+    duplicates = _duplicate_table(merged, comment_ids)
+    article_texts = _article_texts(out_articles)
+    out_articles = _with_clusters(out_articles, "article_id", article_texts, settings)
+    out_comments = _with_clusters(out_comments, "comment_id", out_comments["text"], settings)
+    report = _report(inputs, out_articles, out_comments, duplicates, merged)
+    return StageResult(
+        tables={"articles": out_articles, "comments": out_comments, "duplicates": duplicates},
+        report=report,
+    )
+
+
+def _captures(articles: pa.Table, comments: pa.Table) -> list[Capture]:
+    """One Capture per input article row, with its identity and comment range."""
+    if len(set(articles["source_file"].to_pylist())) != articles.num_rows:
+        raise DedupeInputError("dedupe: articles.source_file is not unique; re-run parse")
+    ids = _article_ids(articles)
+    files = articles["source_file"].to_pylist()
+    shas = articles["source_sha256"].to_pylist()
+    ranges = _comment_ranges(comments, set(files))
+    copies = _copy_ranks(ids, shas, files)
+    captures = []
+    for row, file in enumerate(files):
+        first, end = ranges.get(file, (0, 0))
+        captures.append(
+            Capture(row, file, shas[row], ids[row], copies[row], end - first, first, end)
+        )
+    return captures
+
+
+def _article_ids(articles: pa.Table) -> list[str]:
+    site = comparison_form(pc.fill_null(articles["site"], "")).to_pylist()
+    layout = articles["layout"].to_pylist()
+    title = comparison_form(articles["title"]).to_pylist()
+    body = comparison_form(articles["body"]).to_pylist()
+    return [
+        short_hash("a_", "article", *fields)
+        for fields in zip(site, layout, title, body, strict=True)
+    ]
+
+
+def _comment_ranges(comments: pa.Table, known_files: set[str]) -> dict[str, tuple[int, int]]:
+    """(first row, end row) of each source_file's comments in the sorted table."""
+    if comments.num_rows == 0:
+        return {}
+    encoded = pc.dictionary_encode(comments["source_file"]).combine_chunks()
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.diff(indices, prepend=-1))
+    ends = np.append(starts[1:], len(indices))
+    names = encoded.dictionary.take(pa.array(indices[starts])).to_pylist()
+    unknown = sorted(set(names) - known_files)
+    if unknown:
+        raise DedupeInputError(
+            f"dedupe: comments of {len(unknown)} source_file(s) without an article row "
+            f"(e.g. {unknown[0]}); re-run parse"
+        )
+    return {name: (int(s), int(e)) for name, s, e in zip(names, starts, ends, strict=True)}
+
+
+def _copy_ranks(ids: list[str], shas: list[str], files: list[str]) -> list[int]:
+    """Rank of each row among rows with the same identity and bytes, by file name."""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    ranks = [0] * len(ids)
+    for row in sorted(range(len(ids)), key=files.__getitem__):
+        ranks[row] = seen[(ids[row], shas[row])]
+        seen[(ids[row], shas[row])] += 1
+    return ranks
+
+
+def _by_article(captures: list[Capture]) -> list[list[Capture]]:
+    """Captures grouped by article, each group in merge order (primary first)."""
+    groups: dict[str, list[Capture]] = defaultdict(list)
+    for capture in captures:
+        groups[capture.article_id].append(capture)
+    return [
+        sorted(group, key=lambda c: (c.copy, -c.n_comments, c.source_file))
+        for _, group in sorted(groups.items())
+    ]
+
+
+def _merge(group: list[Capture], columns: CommentColumns) -> MergedArticle:
+    """Merge one article's captures into one comment sequence, logging what is dropped."""
+    merged = MergedArticle(article_id=group[0].article_id, primary=group[0])
+    key_to_node: dict[tuple, int] = {}
+    copies_of: dict[str, list[int]] = {}
+    for index, capture in enumerate(group):
+        if capture.copy > 0:
+            _drop_page_copy(merged, capture, copies_of[capture.source_sha256], columns)
+            continue
+        node_at = _merge_capture(merged, index, capture, columns, key_to_node)
+        copies_of[capture.source_sha256] = node_at
+        if index > 0:
+            merged.dropped.append(
+                DroppedRow("articles", merged.article_id, SAME_ARTICLE, capture.source_sha256,
+                           capture.copy, None, capture.source_file)
+            )
+    return merged
+
+
+def _merge_capture(
+    merged: MergedArticle,
+    index: int,
+    capture: Capture,
+    columns: CommentColumns,
+    key_to_node: dict[tuple, int],
+) -> list[int]:
+    """Walk one capture in page order; returns the node each of its comments became."""
+    node_at: list[int] = []
+    by_position: dict[int, int] = {}
+    anonymous: dict[tuple, int] = defaultdict(int)
+    touched: set[int] = set()
+    previous: int | None = None
+    for row in range(capture.first_comment, capture.end_comment):
+        parent = by_position.get(columns.parent_position[row])  # type: ignore[arg-type]
+        key = _comment_key(parent, columns.text_form[row], columns.handle[row], anonymous)
+        node = key_to_node.get(key)
+        if node is None:
+            node = _add_node(merged, Node(key, parent, row, index, 0), previous)
+            key_to_node[key] = node
+        else:
+            reason = SAME_COMMENT if node in touched else SAME_ARTICLE
+            merged.dropped.append(
+                DroppedRow("comments", node, reason, capture.source_sha256, capture.copy,
+                           columns.position[row], capture.source_file)
+            )
+        touched.add(node)
+        by_position[columns.position[row]] = node
+        node_at.append(node)
+        previous = node
+    return node_at
+
+
+def _comment_key(
+    parent: int | None, text_form: str, handle: str | None, anonymous: dict[tuple, int]
+) -> tuple:
+    """What makes two comments of one article the same comment (kept in memory only)."""
+    if handle is not None:
+        return (parent, text_form, "handle", handle)
+    occurrence = anonymous[(parent, text_form)]
+    anonymous[(parent, text_form)] += 1
+    return (parent, text_form, "anonymous", occurrence)
+
+
+def _add_node(merged: MergedArticle, node: Node, previous: int | None) -> int:
+    """Append a new comment node and place it in page order after ``previous``."""
+    node.depth = 0 if node.parent is None else merged.nodes[node.parent].depth + 1
+    merged.nodes.append(node)
+    index = len(merged.nodes) - 1
+    if node.capture == 0:
+        merged.order.append(index)
+        return index
+    at = 0 if previous is None else merged.order.index(previous) + 1
+    if node.parent is not None:  # captures may order comments differently: parent first
+        at = max(at, merged.order.index(node.parent) + 1)
+    if at > 0 and merged.order[at - 1] != node.parent:
+        while at < len(merged.order) and merged.nodes[merged.order[at]].depth > node.depth:
+            at += 1
+    merged.order.insert(at, index)
+    return index
+
+
+def _drop_page_copy(
+    merged: MergedArticle, capture: Capture, kept_nodes: list[int], columns: CommentColumns
+) -> None:
+    """A byte-identical copy of an already merged page: drop it and all its comments.
+
+    Same bytes parse the same, so its k-th comment is the kept copy's k-th.
+    """
+    rows = range(capture.first_comment, capture.end_comment)
+    if len(rows) != len(kept_nodes):
+        raise DedupeInputError(
+            f"dedupe: {capture.source_file} has the same bytes as another page but a different "
+            "number of comments; the parse is not deterministic, fix parse"
+        )
+    merged.dropped.append(
+        DroppedRow("articles", merged.article_id, SAME_PAGE, capture.source_sha256,
+                   capture.copy, None, capture.source_file)
+    )
+    for row, node in zip(rows, kept_nodes, strict=True):
+        merged.dropped.append(
+            DroppedRow("comments", node, SAME_PAGE, capture.source_sha256, capture.copy,
+                       columns.position[row], capture.source_file)
+        )
+
+
+def _article_table(articles: pa.Table, merged: list[MergedArticle]) -> pa.Table:
+    rows = pa.array([m.primary.row for m in merged], pa.int64())
+    kept = articles.take(rows)
+    columns = {name: kept[name] for name, _ in ARTICLE_FIELDS if name in kept.column_names}
+    columns["article_id"] = pa.array([m.article_id for m in merged], pa.string())
+    columns["near_dup_cluster"] = pa.nulls(len(merged), pa.string())
+    table = pa.table({name: columns[name] for name, _ in ARTICLE_FIELDS})
+    return table.cast(pa.schema(ARTICLE_FIELDS)).sort_by("article_id")
+
+
+def _comment_table(
+    comments: pa.Table, columns: CommentColumns, merged: list[MergedArticle]
+) -> tuple[pa.Table, list[list[str]]]:
+    """The kept comments with ids, parents and merged positions; ids per article's nodes."""
+    ids_per_article: list[list[str]] = []
+    rows: list[int] = []
+    out: dict[str, list] = {
+        name: [] for name in ("comment_id", "article_id", "parent_id", "position", "depth")
+    }
+    for article in merged:
+        ids = _comment_ids(article, columns)
+        ids_per_article.append(ids)
+        for position, node_index in enumerate(article.order):
+            node = article.nodes[node_index]
+            rows.append(node.row)
+            out["comment_id"].append(ids[node_index])
+            out["article_id"].append(article.article_id)
+            out["parent_id"].append(None if node.parent is None else ids[node.parent])
+            out["position"].append(position)
+            out["depth"].append(node.depth)
+    kept = comments.take(pa.array(rows, pa.int64()))
+    table = pa.table(
+        {
+            "comment_id": pa.array(out["comment_id"], pa.string()),
+            "article_id": pa.array(out["article_id"], pa.string()),
+            "parent_id": pa.array(out["parent_id"], pa.string()),
+            "position": pa.array(out["position"], pa.int64()),
+            "depth": pa.array(out["depth"], pa.int64()),
+            "handle": kept["handle"].cast(pa.string()),
+            "text": kept["text"].cast(pa.string()),
+            "source_file": kept["source_file"].cast(pa.string()),
+            "near_dup_cluster": pa.nulls(len(rows), pa.string()),
+        },
+        schema=pa.schema(COMMENT_FIELDS),
+    )
+    return table.sort_by("comment_id"), ids_per_article
+
+
+def _comment_ids(article: MergedArticle, columns: CommentColumns) -> list[str]:
+    """Content ids of an article's nodes; parents are always created before replies."""
+    occurrence: dict[tuple, int] = defaultdict(int)
+    rank = [0] * len(article.nodes)
+    for node_index in article.order:
+        node = article.nodes[node_index]
+        group = (node.parent, columns.text_form[node.row])
+        rank[node_index] = occurrence[group]
+        occurrence[group] += 1
+    ids: list[str] = []
+    for node_index, node in enumerate(article.nodes):
+        parent_id = "" if node.parent is None else ids[node.parent]
+        text_form = columns.text_form[node.row]
+        ids.append(short_hash("c_", "comment", article.article_id, parent_id, text_form,
+                              rank[node_index]))
+    return ids
+
+
+def _duplicate_table(merged: list[MergedArticle], comment_ids: list[list[str]]) -> pa.Table:
+    out: dict[str, list[str]] = {name: [] for name, _ in DUPLICATE_FIELDS}
+    for article, ids in zip(merged, comment_ids, strict=True):
+        for dropped in article.dropped:
+            if dropped.table == "articles":
+                kept = article.article_id
+                dropped_id = short_hash("a_", "dropped", kept, dropped.source_sha256, dropped.copy)
+            else:
+                kept = ids[dropped.kept]  # type: ignore[index]
+                dropped_id = short_hash("c_", "dropped", kept, dropped.source_sha256,
+                                        dropped.copy, dropped.position)
+            out["table"].append(dropped.table)
+            out["dropped_id"].append(dropped_id)
+            out["kept_id"].append(kept)
+            out["reason"].append(dropped.reason)
+            out["source_file"].append(dropped.source_file)
+    table = pa.table(out, schema=pa.schema(DUPLICATE_FIELDS))
+    return table.sort_by([("table", "ascending"), ("dropped_id", "ascending")])
+
+
+def _article_texts(articles: pa.Table) -> pa.Array:
+    return pc.binary_join_element_wise(articles["title"], articles["body"], "\n\n")
+
+
+def _with_clusters(
+    table: pa.Table, id_column: str, texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings
+) -> pa.Table:
+    """``table`` with near_dup_cluster filled: "n_" + hash of the smallest member id."""
+    labels = near_dup_components(texts, settings) if table.num_rows else np.empty(0, np.int64)
+    clustered = labels != ALONE
+    members = pa.table({"label": labels[clustered], "id": table[id_column].filter(clustered)})
+    smallest = members.group_by("label").aggregate([("id", "min")])
+    cluster_of = {
+        label: short_hash("n_", "cluster", member)
+        for label, member in zip(
+            smallest["label"].to_pylist(), smallest["id_min"].to_pylist(), strict=True
+        )
+    }
+    clusters = [cluster_of.get(int(label)) for label in labels]
+    index = table.schema.get_field_index("near_dup_cluster")
+    return table.set_column(index, "near_dup_cluster", pa.array(clusters, pa.string()))
+
+
+def _report(
+    inputs: dict[str, pa.Table],
+    articles: pa.Table,
+    comments: pa.Table,
+    duplicates: pa.Table,
+    merged: list[MergedArticle],
+) -> StageReport:
+    """Counts for the runner and the datasheet: merges, drops by reason, clusters."""
+    report = StageReport()
+    report.counts.update(
+        {
+            "articles_in": inputs["articles"].num_rows,
+            "articles_out": articles.num_rows,
+            "comments_in": inputs["comments"].num_rows,
+            "comments_out": comments.num_rows,
+            "articles_merged_from_captures": sum(
+                any(d.reason == SAME_ARTICLE for d in m.dropped) for m in merged
+            ),
+        }
+    )
+    for (table, reason), count in _drop_counts(duplicates).items():
+        report.counts[f"{table}_dropped_{reason.replace('-', '_')}"] = count
+        report.dropped.append(Dropped(table=table, count=count, reason=reason))
+    report.counts.update(_cluster_counts("article", articles))
+    report.counts.update(_cluster_counts("comment", comments))
+    merges = report.counts.get("articles_dropped_same_article_captured_again", 0)
+    if merges:
+        into = report.counts["articles_merged_from_captures"]
+        report.notes.append(f"{merges} later capture(s) merged into {into} article(s)")
+    return report
+
+
+def _drop_counts(duplicates: pa.Table) -> dict[tuple[str, str], int]:
+    grouped = duplicates.group_by(["table", "reason"]).aggregate([("dropped_id", "count")])
+    counts = {
+        (table, reason): count
+        for table, reason, count in zip(
+            grouped["table"].to_pylist(),
+            grouped["reason"].to_pylist(),
+            grouped["dropped_id_count"].to_pylist(),
+            strict=True,
+        )
+    }
+    return dict(sorted(counts.items()))
+
+
+def _cluster_counts(kind: str, table: pa.Table) -> dict[str, int]:
+    """Number of clusters, members, largest size and a size histogram for one table."""
+    clusters = table["near_dup_cluster"].drop_null()
+    sizes = (
+        np.asarray(pc.value_counts(clusters).field("counts"), dtype=np.int64)
+        if len(clusters)
+        else np.empty(0, np.int64)
+    )
+    bins = {"2": (2, 2), "3_to_5": (3, 5), "6_to_20": (6, 20), "21_plus": (21, None)}
+    counts = {
+        f"{kind}_clusters": len(sizes),
+        f"{kind}s_in_clusters": int(sizes.sum()),
+        f"{kind}_cluster_size_max": int(sizes.max(initial=0)),
+    }
+    for name, (low, high) in bins.items():
+        upper = sizes <= high if high is not None else True
+        counts[f"{kind}_clusters_of_size_{name}"] = int(np.sum((sizes >= low) & upper))
+    return counts
