@@ -3,7 +3,11 @@
     seeds/ -> ingest -> parse -> dedupe -> anonymise -> release -> publish -> DIST/X.Y.Z/
 
 This module wires stages together and owns the reading of seed files; the
-stages themselves never touch the file system. With a pseudonym key the
+stages themselves never touch the file system. The per-page stages (ingest,
+parse) run in partitions of ``partition_pages`` seed files (contiguous in
+name order) on the executor given (in process by default, or Dask: see
+pipeline/executors.py); the release is byte-identical whatever the executor
+and the partition size. With a pseudonym key the
 release goes to DIST/X.Y.Z; without one it is a *preview*: pseudonyms from a
 fresh random key, written to BUILD/preview/X.Y.Z, and the run says so.
 """
@@ -13,28 +17,56 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console
 
 from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.errors import LeakFound, SeedsNotFound
+from pipeline.executors import Executor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
-from pipeline.runner import Runner, StageSpec
+from pipeline.runner import Runner, StageRun, StageSpec
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+PARTITION_PAGES = 1000
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """The published release, and what each stage did (for benchmarks and logs).
+
+    ``publish_seconds`` covers writing the files and documents, the privacy
+    audit and the atomic rename.
+    """
+
     outcome: PublishOutcome
     preview: bool
     key_fingerprint: str
+    stage_runs: list[StageRun] = field(default_factory=list)
+    publish_seconds: float = 0.0
+    publish_started: float = 0.0
+
+
+@dataclass(frozen=True)
+class SeedPartition:
+    """Some seed files, read into a ``files`` table (source_file, raw) when called."""
+
+    paths: tuple[Path, ...]
+
+    def __call__(self) -> pa.Table:
+        return pa.table(
+            {
+                "source_file": pa.array([p.name for p in self.paths], pa.string()),
+                "raw": pa.array([p.read_bytes() for p in self.paths], pa.binary()),
+            }
+        )
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
@@ -45,26 +77,37 @@ def parse_version(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def read_seed_files(seeds_dir: Path) -> pa.Table:
-    """Every regular file directly in ``seeds_dir``, by name: (source_file, raw bytes)."""
+def seed_paths(seeds_dir: Path) -> list[Path]:
+    """Every regular file directly in ``seeds_dir``, sorted by name."""
     if not seeds_dir.is_dir():
         raise SeedsNotFound(f"seeds directory {seeds_dir} does not exist")
-    paths = sorted(p for p in seeds_dir.iterdir() if p.is_file())
+    paths = sorted((p for p in seeds_dir.iterdir() if p.is_file()), key=lambda p: p.name)
     if not paths:
         raise SeedsNotFound(f"seeds directory {seeds_dir} holds no files")
-    return pa.table(
-        {
-            "source_file": pa.array([p.name for p in paths], pa.string()),
-            "raw": pa.array([p.read_bytes() for p in paths], pa.binary()),
-        }
-    )
+    return paths
+
+
+def seed_partitions(seeds_dir: Path, pages_per_partition: int) -> list[SeedPartition]:
+    """The seed files in partitions of ``pages_per_partition``, in name order."""
+    if pages_per_partition < 1:
+        raise ValueError(f"--partition-pages must be at least 1, not {pages_per_partition}")
+    paths = seed_paths(seeds_dir)
+    return [
+        SeedPartition(tuple(paths[start : start + pages_per_partition]))
+        for start in range(0, len(paths), pages_per_partition)
+    ]
+
+
+def read_seed_files(seeds_dir: Path) -> pa.Table:
+    """Every regular file directly in ``seeds_dir``, by name: (source_file, raw bytes)."""
+    return SeedPartition(tuple(seed_paths(seeds_dir)))()
 
 
 def stage_specs(key: PseudonymKey) -> list[StageSpec]:
     """The pipeline, in order: each stage and where its inputs come from."""
     return [
-        StageSpec("ingest", ingest.run, {"files": ("seeds", "files")}),
-        StageSpec("parse", parse.run, {"pages": ("ingest", "pages")}),
+        StageSpec("ingest", ingest.run, {"files": ("seeds", "files")}, partitioned=True),
+        StageSpec("parse", parse.run, {"pages": ("ingest", "pages")}, partitioned=True),
         StageSpec(
             "dedupe",
             dedupe.run,
@@ -128,8 +171,14 @@ def build_release(
     build_dir: Path = Path("build"),
     date: str | None = None,
     console: Console | None = None,
+    executor: Executor | None = None,
+    partition_pages: int = PARTITION_PAGES,
 ) -> BuildResult:
-    """Run the whole pipeline and publish version ``version``."""
+    """Run the whole pipeline and publish version ``version``.
+
+    ``executor`` runs the per-page stages (default: in this process);
+    ``partition_pages`` is how many seed files make one partition.
+    """
     parse_version(version)
     console = console or Console(stderr=True)
     preview = key is None
@@ -140,19 +189,49 @@ def build_release(
             "CORPUS_PSEUDONYM_KEY_FILE); pseudonyms come from a fresh random key and the "
             f"release goes to {build_dir / 'preview' / version}, not {dist_dir}."
         )
-    target = (build_dir / "preview" if preview else dist_dir) / version
-    runner = Runner(build_dir, console)
-    runner.provide("seeds", {"files": read_seed_files(seeds_dir)})
+    runner = run_stages(
+        seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
+        partition_pages=partition_pages,
+    )  # fmt: skip
+    return publish_release(runner, dist_dir, version, key, preview, date=date)
+
+
+def run_stages(
+    seeds_dir: Path,
+    key: PseudonymKey,
+    *,
+    build_dir: Path,
+    console: Console,
+    executor: Executor | None = None,
+    partition_pages: int = PARTITION_PAGES,
+) -> Runner:
+    """Every stage, in order, through the runner; their outputs end up under ``build_dir``."""
+    runner = Runner(build_dir, console, executor=executor)
+    runner.provide_parts("seeds", "files", seed_partitions(seeds_dir, partition_pages))
     for spec in stage_specs(key):
         runner.run(spec)
-    released = {name: runner.outputs[("release", name)] for name in TABLES}
-    raw_handles = _raw_handles(runner.outputs[("parse", "comments")])
+    return runner
+
+
+def publish_release(
+    runner: Runner,
+    dist_dir: Path,
+    version: str,
+    key: PseudonymKey,
+    preview: bool,
+    *,
+    date: str | None = None,
+) -> BuildResult:
+    """Write, audit and atomically publish the release the runner's stages produced."""
+    publish_started = time.perf_counter()
+    target = (runner.build_dir / "preview" if preview else dist_dir) / version
+    raw_handles = _raw_handles(runner.read("parse", "comments", ["handle"]))
     ctx = ReleaseContext(
         version=version,
         date=date or release_date(target),
         preview=preview,
         key_fingerprint=key.fingerprint(),
-        tables=released,
+        tables={name: runner.read("release", name) for name in TABLES},
         table_files={name: (f"{name}.parquet",) for name in TABLES},
         stage_reports={run.name: run.report for run in runner.runs},
         previous_release=None if preview else previous_release(dist_dir, version),
@@ -162,11 +241,14 @@ def build_release(
         target,
         on_written=lambda out_dir: _audit(out_dir, raw_handles),
     )
-    return BuildResult(outcome, preview, ctx.key_fingerprint)
+    seconds = time.perf_counter() - publish_started
+    runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
+    return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
 
 
 def _raw_handles(comments: pa.Table) -> list[str]:
-    return sorted(h for h in set(comments["handle"].to_pylist()) if h)
+    unique = pc.unique(comments["handle"].drop_null()).to_pylist()
+    return sorted(h for h in unique if h)
 
 
 def _audit(out_dir: Path, raw_handles: list[str]) -> None:

@@ -118,17 +118,25 @@ def table_and_relation_problems(
     return problems
 
 
+def raw_handle_files(build_dir: Path | None) -> list[Path]:
+    """The parse stage's comment files (whole table or partitions), if at hand."""
+    if build_dir is None:
+        return []
+    whole = build_dir / "parse" / "comments.parquet"
+    if whole.is_file():
+        return [whole]
+    return sorted((build_dir / "parse" / "comments").glob("part-*.parquet"))
+
+
 def audit_problems(release_dir: Path, build_dir: Path | None) -> tuple[list[str], list[str]]:
     """Leak-audit failures and warnings, when the raw handles are at hand."""
-    raw = (build_dir / "parse" / "comments.parquet") if build_dir else None
-    if raw is None or not raw.is_file():
+    files = raw_handle_files(build_dir)
+    if not files:
         return [], []
     from pipeline.audit import audit_release
 
-    handles = sorted(
-        h for h in set(pq.read_table(raw, columns=["handle"])["handle"].to_pylist()) if h
-    )
-    report = audit_release(release_dir, handles)
+    handles = pa.concat_tables(pq.read_table(p, columns=["handle"]) for p in files)["handle"]
+    report = audit_release(release_dir, sorted(h for h in set(handles.to_pylist()) if h))
     return (
         [f"privacy: {hit.describe()}" for hit in report.failures],
         [f"privacy (article text, allowed): {hit.describe()}" for hit in report.warnings],

@@ -125,3 +125,21 @@ def test_validate_cli_exits_non_zero_with_a_one_line_reason(tmp_path: Path) -> N
     assert bad.returncode == 1
     assert "articles.parquet" in bad.stderr
     assert bad.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+def test_validate_runs_the_privacy_audit_on_partitioned_build_output(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from pipeline.tables import write_parquet
+
+    target = tmp_path / "1.0.0"
+    _publish(target, title="Siegfried writes")
+    parts = tmp_path / "build" / "parse" / "comments"
+    # One handle appears in article text (allowed, reported), one as a file name
+    # in sources.parquet (a leak).
+    handles = pa.table({"handle": ["Siegfried", "p1-copy", None]})
+    write_parquet(handles, parts / "part-00000.parquet")
+    problems, warnings = validate_release(target, build_dir=tmp_path / "build")
+    assert any("articles.parquet" in w for w in warnings)
+    assert any(p.startswith("privacy:") and "sources.parquet" in p for p in problems)
+    assert all("Siegfried" not in line and "p1-copy" not in line for line in problems + warnings)
