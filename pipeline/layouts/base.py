@@ -24,6 +24,7 @@ that the parse stage can check the law on every page it publishes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -121,6 +122,22 @@ class Layout(Protocol):
 
     def parse(self, page: PageText) -> ParsedPage:  # pragma: no cover - protocol
         ...
+
+
+@dataclass(frozen=True)
+class FunctionLayout:
+    """A layout plug-in made of a module's ``score`` and ``parse`` functions:
+    ``LAYOUT = FunctionLayout(NAME, score, parse)``."""
+
+    name: str
+    score_page: Callable[[PageText], float]
+    parse_page: Callable[[PageText], ParsedPage]
+
+    def score(self, page: PageText) -> float:
+        return self.score_page(page)
+
+    def parse(self, page: PageText) -> ParsedPage:
+        return self.parse_page(page)
 
 
 @dataclass

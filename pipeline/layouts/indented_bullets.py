@@ -42,7 +42,13 @@ from dataclasses import dataclass
 from pipeline.layouts._article import comment_count, is_widget_line, parse_article
 from pipeline.layouts._line_shape import LineShape, shapes_of, word_count
 from pipeline.layouts._thread import ThreadBuilder
-from pipeline.layouts.base import ChromeLine, LayoutMismatch, PageText, ParsedPage
+from pipeline.layouts.base import (
+    ChromeLine,
+    FunctionLayout,
+    LayoutMismatch,
+    PageText,
+    ParsedPage,
+)
 
 NAME = "indented_bullets"
 _HANDLE_MAX_WORDS = 8
@@ -272,16 +278,4 @@ def score(page: PageText) -> float:
     return round(min(value, 1.0), 3)
 
 
-class _IndentedBulletsLayout:
-    """The ``indented_bullets`` layout plug-in (see the module docstring)."""
-
-    name = NAME
-
-    def score(self, page: PageText) -> float:
-        return score(page)
-
-    def parse(self, page: PageText) -> ParsedPage:
-        return parse(page)
-
-
-LAYOUT = _IndentedBulletsLayout()
+LAYOUT = FunctionLayout(NAME, score, parse)

@@ -46,7 +46,13 @@ from pipeline.layouts._article import (
 )
 from pipeline.layouts._line_shape import LineShape, next_non_blank, shapes_of, word_count
 from pipeline.layouts._thread import CommentDraft, ThreadBuilder
-from pipeline.layouts.base import ChromeLine, LayoutMismatch, PageText, ParsedPage
+from pipeline.layouts.base import (
+    ChromeLine,
+    FunctionLayout,
+    LayoutMismatch,
+    PageText,
+    ParsedPage,
+)
 
 NAME = "numbered"
 _COMMENT_META = frozenset({"reply", "log in to reply", "report", "report comment", "edit"})
@@ -325,16 +331,4 @@ def _replies_between_numbers(shapes: tuple[LineShape, ...], numbers: list[int]) 
     return any(shapes[i].kind == "bullet" for i in range(top[0], top[-1])) if top else False
 
 
-class _NumberedLayout:
-    """The ``numbered`` layout plug-in (see the module docstring)."""
-
-    name = NAME
-
-    def score(self, page: PageText) -> float:
-        return score(page)
-
-    def parse(self, page: PageText) -> ParsedPage:
-        return parse(page)
-
-
-LAYOUT = _NumberedLayout()
+LAYOUT = FunctionLayout(NAME, score, parse)
