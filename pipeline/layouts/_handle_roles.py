@@ -2,18 +2,24 @@
 
 A commenter handle and a short comment line can look alike ("Cat" and
 "oops", "You can call me Al" and "You Are IsIs"), so no line is judged alone.
-This module gives each one-line paragraph a *handle log-odds* from its shape,
-adds evidence from the whole page (the same line recurring, as handles do
-when one person comments twice), and leaves the decision to a dynamic
-program over the page's sequence of paragraphs (:func:`viterbi`), where each
-layout states which role sequences its sites can produce and what they cost
-(an empty comment, a comment of many paragraphs, ...).
+This module gives each one-line paragraph a *handle log-odds* from its shape
+and leaves the decision to a dynamic program over the page's sequence of
+paragraphs (:func:`cheapest_path`, a Viterbi decoder), where each layout
+states which role sequences its sites can produce and what they cost (an
+empty comment, a comment of many paragraphs, ...). Two page-wide constraints
+sit on top of the chain (:func:`decode_roles`): a text that recurs on the
+page takes one role at all its occurrences (a handle recurs because one
+person comments twice; a pasted body line stays a body line), found by
+coordinate descent over the recurring texts (:func:`tied_decode`); and the
+comment count the page declares caps the number of handles and, weakly,
+pulls a short count up (:func:`_towards_count`).
 
 Shape evidence (all family-wide, none from one site): few words, no sentence
 ending, no question mark or URL, no function words ("the", "is", "you"),
 every word capitalised or a phrase ending in a name ("You can call me Al"),
 letters mixed with digits ("r0b1n"), one unbroken
-token ("FlorianGeyer"), a trailing "(username)". Evidence against: sentence
+token ("FlorianGeyer", also with a stray mark after a space:
+"northerntruthseeker ."), a trailing "(username)". Evidence against: sentence
 punctuation, emoticons, a leading quote or ellipsis, elongated words and
 "!!!", interjections ("lol", "oops"), phrases made only of function and
 reaction words ("Me too", "Well said", "So true!") and length.
@@ -52,6 +58,7 @@ _ELONGATED = re.compile(r"([A-Za-z])\1{3,}|[!?]{2,}")
 _EMOTICON = re.compile(r"(?:[:;=]-?[()DPpO3\]\[/\\|]|\(\s*:|<3|\^\^|xD)")
 _MIXED_TOKEN = re.compile(r"(?=\w*[A-Za-z])(?=\w*\d)\w{3,}")
 _QUESTION = re.compile(r"\?(?:\s|[\"'”’)]*$)")
+_DETACHED_END = re.compile(r"\w\s+[.!?…]$")  # "northerntruthseeker .": a name, a stray mark
 _TRAILING_USERNAME = re.compile(r"\(\s*[\w.@\-]{2,}\s*\)$")
 
 IMPOSSIBLE = 1e9
@@ -60,6 +67,11 @@ PRIOR_CONTINUE = 0.3
 PRIOR_WEIGHT = 8.0
 MIN_CONTINUE, MAX_CONTINUE = 0.1, 0.6
 ESTIMATION_ROUNDS = 2
+HANDLE = "H"
+TIE_ROUNDS = 4
+COUNT_STEP = 0.5
+MAX_CAP_PENALTY = 4.0
+MAX_SHORTFALL_BONUS = 1.0
 
 
 def _bare(token: str) -> str:
@@ -78,9 +90,10 @@ def shape_log_odds(text: str) -> float:
     score = 0.5
     score += {1: 1.0, 2: 1.0, 3: 0.8, 4: 0.0, 5: -1.0}.get(n, -1.0 - 2.5 * (n - 5))
     score -= 0.15 * max(0, len(text) - 30)
-    if _QUESTION.search(text):
+    detached_mark = n == 1 and bool(_DETACHED_END.search(text))
+    if _QUESTION.search(text) and not detached_mark:
         score -= 3.0
-    elif ends_sentence(text):
+    elif ends_sentence(text) and not detached_mark:
         score -= 2.0
     if not (text[0].isalnum() or text[0] in "(@_[-"):
         score -= 1.5
@@ -96,7 +109,7 @@ def shape_log_odds(text: str) -> float:
         score -= 2.0
     if not any(char.isalpha() for char in text):
         score -= 3.0
-    if n == 1 and ends_sentence(text):
+    if n == 1 and ends_sentence(text) and not detached_mark:
         score -= 1.0
     if n >= 2 and not function_words and all(t[0].isupper() or not t[0].isalpha() for t in tokens):
         score += 1.2
@@ -137,7 +150,18 @@ def viterbi(
     transition: Callable[[int, str | None, str], float],
     final: Callable[[str], float] = lambda state: 0.0,
 ) -> list[str]:
-    """The cheapest sequence of states for ``n_units`` units.
+    """The cheapest sequence of states for ``n_units`` units (see :func:`cheapest_path`)."""
+    return cheapest_path(n_units, states, emission, transition, final)[0]
+
+
+def cheapest_path(
+    n_units: int,
+    states: Sequence[str],
+    emission: Callable[[int, str], float],
+    transition: Callable[[int, str | None, str], float],
+    final: Callable[[str], float] = lambda state: 0.0,
+) -> tuple[list[str], float]:
+    """The cheapest sequence of states for ``n_units`` units, and its cost.
 
     ``emission(i, state)`` is the cost of unit ``i`` having ``state``;
     ``transition(i, previous, state)`` the cost of entering ``state`` at unit
@@ -146,8 +170,8 @@ def viterbi(
     Ties go to the state listed first, so the result is deterministic.
     """
     if n_units == 0:
-        return []
-    best: list[dict[str, float]] = []
+        return [], 0.0
+    best: dict[str, float] = {}
     back: list[dict[str, str | None]] = []
     for i in range(n_units):
         row: dict[str, float] = {}
@@ -158,95 +182,22 @@ def viterbi(
                 row[state] = here + transition(0, None, state)
                 pointers[state] = None
                 continue
-            options = [(best[-1][prev] + transition(i, prev, state), prev) for prev in states]
-            cost, prev = min(options, key=lambda option: option[0])
+            cost, prev = min(
+                ((best[prev] + transition(i, prev, state), prev) for prev in states),
+                key=lambda option: option[0],
+            )
             row[state] = cost + here
             pointers[state] = prev
-        best.append(row)
+        best = row
         back.append(pointers)
-    last = min(states, key=lambda state: best[-1][state] + final(state))
+    last = min(states, key=lambda state: best[state] + final(state))
+    total = best[last] + final(last)
     path = [last]
     for i in range(n_units - 1, 0, -1):
         previous = back[i][path[-1]]
         assert previous is not None
         path.append(previous)
-    return path[::-1]
-
-
-def log_posteriors(
-    n_units: int,
-    states: Sequence[str],
-    emission: Callable[[int, str], float],
-    transition: Callable[[int, str | None, str], float],
-    final: Callable[[str], float] = lambda state: 0.0,
-) -> list[dict[str, float]]:
-    """Forward-backward over the same costs as :func:`viterbi`: for every unit,
-    the log posterior of each state (up to a shared constant per unit)."""
-    forward: list[dict[str, float]] = []
-    for i in range(n_units):
-        row = {}
-        for state in states:
-            if i == 0:
-                into = -transition(0, None, state)
-            else:
-                into = _logsumexp(
-                    forward[-1][prev] - transition(i, prev, state) for prev in states
-                )
-            row[state] = into - emission(i, state)
-        forward.append(row)
-    backward: list[dict[str, float]] = [{} for _ in range(n_units)]
-    for i in range(n_units - 1, -1, -1):
-        for state in states:
-            if i == n_units - 1:
-                backward[i][state] = -final(state)
-                continue
-            backward[i][state] = _logsumexp(
-                backward[i + 1][nxt] - transition(i + 1, state, nxt) - emission(i + 1, nxt)
-                for nxt in states
-            )
-    return [{s: forward[i][s] + backward[i][s] for s in states} for i in range(n_units)]
-
-
-def _logsumexp(values: Iterable[float]) -> float:
-    values = [v for v in values if v > -IMPOSSIBLE / 2]
-    if not values:
-        return -IMPOSSIBLE
-    top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))
-
-
-def pooled_log_odds(
-    texts: Sequence[str | None],
-    shape: Sequence[float],
-    posteriors: Sequence[dict[str, float]],
-    limit: float = 4.0,
-) -> list[float]:
-    """Handle log-odds per unit with the evidence of every other place its text occurs.
-
-    The *context* of an occurrence is what its neighbours say (its posterior
-    log-odds minus its own shape evidence). A handle recurs and every
-    occurrence sits where a handle fits; a short body line that recurs ("ok")
-    sits at least once where only a body line fits. Each occurrence thus gets
-    its own shape plus the (clipped) contexts of its other occurrences, and
-    the decoder adds its own context. Recurring at all is mild evidence too
-    (:data:`RECURRENCE_BONUS`): people comment more than once.
-    """
-    context: list[float] = []
-    for odds, post in zip(shape, posteriors, strict=True):
-        others = _logsumexp(v for state, v in post.items() if state != "H")
-        raw = post.get("H", -IMPOSSIBLE) - others - odds
-        context.append(max(-limit, min(limit, raw)))
-    totals: dict[str, float] = {}
-    for text, ctx in zip(texts, context, strict=True):
-        if text is not None:
-            totals[text] = totals.get(text, 0.0) + ctx
-    occurrences = Counter(t for t in texts if t is not None)
-    return [
-        odds
-        if text is None or occurrences[text] < 2
-        else odds + RECURRENCE_BONUS + totals[text] - ctx
-        for text, odds, ctx in zip(texts, shape, context, strict=True)
-    ]
+    return path[::-1], total
 
 
 def decode_roles(
@@ -256,8 +207,12 @@ def decode_roles(
     transition_for: Callable[[float], Callable[[int, str | None, str], float]],
     final: Callable[[str], float],
     continuations: Callable[[Sequence[str]], tuple[int, int]],
+    declared: int | None = None,
+    every_comment_has_handle: bool = True,
+    prior_continue: float = PRIOR_CONTINUE,
 ) -> list[str]:
-    """Roles for a page's units: shape evidence, pooled over recurring texts, decoded.
+    """Roles for a page's units (handle state ``"H"``): shape evidence, one role
+    for every occurrence of a text, the page's declared comment count, decoded.
 
     ``texts[i]`` is unit i's one line when it could be a handle, else None;
     ``emission_for(odds)`` gives the emission costs for per-unit handle
@@ -267,24 +222,131 @@ def decode_roles(
     paragraph per comment, some long letters), so it is estimated on the page
     itself: decode, count the continuations the decoded roles show
     (``continuations(labels) -> (continued, ended)``), re-estimate (shrunk to
-    a prior) and decode again. Each decode runs one forward-backward pass to
-    measure every occurrence's context, shares it among occurrences of the
-    same text (:func:`pooled_log_odds`), then runs :func:`viterbi`.
+    a prior, ``prior_continue``) and decode again.
+
+    Each decode is :func:`tied_decode` (a text that occurs more than once is a
+    handle at every occurrence or at none), then moved towards ``declared``,
+    the comment count the page states, if any (:func:`_towards_count`); when
+    comments may have no handle (``every_comment_has_handle=False``) the count
+    only caps the handles.
     """
-    shape = [shape_log_odds(t) if t is not None else -IMPOSSIBLE for t in texts]
-    p_continue = PRIOR_CONTINUE
+    odds = handle_log_odds(texts)
+    p_continue = prior_continue
     labels: list[str] = []
     for _ in range(ESTIMATION_ROUNDS):
         transition = transition_for(p_continue)
-        posteriors = log_posteriors(len(texts), states, emission_for(shape), transition, final)
-        pooled = pooled_log_odds(texts, shape, posteriors)
-        labels = viterbi(len(texts), states, emission_for(pooled), transition, final)
+        base = emission_for(odds)
+        labels = tied_decode(texts, states, base, transition, final)
+        if declared is not None and (every_comment_has_handle or labels.count(HANDLE) > declared):
+            labels = _towards_count(texts, states, base, transition, final, declared, labels)
         continued, ended = continuations(labels)
-        p_continue = (continued + PRIOR_WEIGHT * PRIOR_CONTINUE) / (
+        p_continue = (continued + PRIOR_WEIGHT * prior_continue) / (
             continued + ended + PRIOR_WEIGHT
         )
         p_continue = min(MAX_CONTINUE, max(MIN_CONTINUE, p_continue))
     return labels
+
+
+def handle_log_odds(texts: Sequence[str | None]) -> list[float]:
+    """Shape log-odds per unit (impossible for None), plus
+    :data:`RECURRENCE_BONUS` for a text that occurs more than once."""
+    occurrences = Counter(t for t in texts if t is not None)
+    return [
+        -IMPOSSIBLE
+        if text is None
+        else shape_log_odds(text) + (RECURRENCE_BONUS if occurrences[text] > 1 else 0.0)
+        for text in texts
+    ]
+
+
+def tied_decode(
+    texts: Sequence[str | None],
+    states: Sequence[str],
+    emission: Callable[[int, str], float],
+    transition: Callable[[int, str | None, str], float],
+    final: Callable[[str], float],
+    handle_penalty: float = 0.0,
+) -> list[str]:
+    """The cheapest roles when every occurrence of a recurring text has the same
+    role, handle or not (one person's handle recurs as a handle; a body line
+    pasted twice stays a body line).
+
+    Every occurrence keeps its own emission cost (a short body line pasted
+    three times is three times as unlikely to be a handle line). Found by coordinate
+    descent over the recurring texts: start from the untied decode (each text
+    takes the role most of its occurrences got), then flip one text's role at
+    a time while that lowers the cost of the whole page, until no flip helps.
+    ``handle_penalty`` is added to every handle (see :func:`_towards_count`).
+    """
+    occurrences = Counter(t for t in texts if t is not None)
+    recurring_texts = [t for t in dict.fromkeys(texts) if t is not None and occurrences[t] > 1]
+
+    def decode(is_handle: dict[str, bool]) -> tuple[list[str], float]:
+        def tied(i: int, state: str) -> float:
+            text = texts[i]
+            if text in is_handle and (state == HANDLE) != is_handle[text]:
+                return IMPOSSIBLE
+            return emission(i, state) + (handle_penalty if state == HANDLE else 0.0)
+
+        return cheapest_path(len(texts), states, tied, transition, final)
+
+    labels, cost = decode({})
+    if not recurring_texts:
+        return labels
+    votes = Counter((t, label == HANDLE) for t, label in zip(texts, labels, strict=True))
+    is_handle = {t: votes[(t, True)] >= votes[(t, False)] for t in recurring_texts}
+    labels, cost = decode(is_handle)
+    for _ in range(TIE_ROUNDS):
+        changed = False
+        for text in recurring_texts:
+            flipped = {**is_handle, text: not is_handle[text]}
+            flipped_labels, flipped_cost = decode(flipped)
+            if flipped_cost < cost - 1e-9:
+                is_handle, labels, cost, changed = flipped, flipped_labels, flipped_cost, True
+        if not changed:
+            break
+    return labels
+
+
+def _towards_count(
+    texts: Sequence[str | None],
+    states: Sequence[str],
+    emission: Callable[[int, str], float],
+    transition: Callable[[int, str | None, str], float],
+    final: Callable[[str], float],
+    declared: int,
+    labels: list[str],
+) -> list[str]:
+    """The roles moved towards the comment count the page declares.
+
+    A page never shows more comments than it counts, but often fewer (deleted
+    or hidden ones), so the count is a firm cap and a weak target. Too many
+    handles: every handle pays an extra cost, raised in steps up to
+    :data:`MAX_CAP_PENALTY`, until no more than ``declared`` are left (if
+    even that cost leaves too many, the count is stale and the page's own
+    evidence stands). Too few: every handle gets a small bonus, up to
+    :data:`MAX_SHORTFALL_BONUS`, enough to tip a line that is nearly as
+    likely a handle as a body line, never to overshoot the count.
+    """
+    found = labels.count(HANDLE)
+    if found == declared:
+        return labels
+    too_many = found > declared
+    limit = MAX_CAP_PENALTY if too_many else MAX_SHORTFALL_BONUS
+    best = labels
+    for step in range(1, int(round(limit / COUNT_STEP)) + 1):
+        penalty = step * COUNT_STEP * (1 if too_many else -1)
+        trial = tied_decode(texts, states, emission, transition, final, penalty)
+        found = trial.count(HANDLE)
+        if too_many and found <= declared:
+            return trial
+        if not too_many:
+            if found > declared:
+                return best
+            best = trial
+            if found == declared:
+                return best
+    return best
 
 
 def continuation_costs(p_continue: float) -> tuple[float, float]:

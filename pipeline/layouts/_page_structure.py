@@ -29,6 +29,7 @@ _COUNT_LINE = re.compile(
     r"^(?:(?P<n1>\d[\d,.\u00a0 ]*)\s*(?:\w+[\s-]*){1,3}"
     r"|(?:\w+\s*){1,2}[(:\[]\s*(?P<n2>\d[\d,.]*)\s*[)\]]?)$"
 )
+_COUNT_ABOUT = re.compile(r"^(?P<count>\d[\d,.]*\s+\w+)\s+(?:on|to|about|for)\s+\S.*$")
 _COMMENT_NOUN = re.compile(
     r"(?i)\b(comments?|responses?|repl(?:y|ies)|thoughts?|reactions?|opinions?|"
     r"kommentare?|commentaires?|comentarios?|commenti|reacties|komment\w*)\b"
@@ -133,8 +134,14 @@ def split_paragraphs(page: PageText) -> tuple[list[Paragraph], list[ChromeLine]]
 
 
 def count_in_line(text: str) -> int | None:
-    """The comment count a counter line states ("12 Comments", "Comments (12)"), else None."""
-    if len(text) > 40 or not _COMMENT_NOUN.search(text):
+    """The comment count a counter line states ("12 Comments", "Comments (12)",
+    "12 thoughts on <title>"), else None."""
+    if not _COMMENT_NOUN.search(text):
+        return None
+    about = _COUNT_ABOUT.match(text)
+    if about is not None:
+        text = about.group("count")
+    if len(text) > 40:
         return None
     match = _COUNT_LINE.match(text)
     if match is None:
@@ -229,9 +236,7 @@ def is_site_line(text: str, site: str | None) -> bool:
         return False
     if text == site:
         return True
-    return bool(_DONATION.match(text)) and bool(
-        re.search(rf"(?<!\w){re.escape(site)}(?!\w)", text)
-    )
+    return bool(_DONATION.match(text)) and bool(re.search(rf"(?<!\w){re.escape(site)}(?!\w)", text))
 
 
 @dataclass

@@ -9,8 +9,12 @@ News cues: attribution verbs ("said", "according to", "told reporters"),
 institutions and officials, numbers, dates and weekdays, long sentences in the
 third person, quotations attributed to someone, "Update N:" parts.
 Comment cues: first and second person outside quotations, slang and reply cues
-("lol", "imo", "^", "thank you"), profanity and insults, questions and
-exclamations, a lowercase start, no closing punctuation, shortness.
+("lol", "imo", "^", "thank you"), addressing another reader ("Hey Joe, ...",
+"joe, please read ...", "Olga…go find ..."), a quotation followed by the
+writer's own unattributed remark, profanity and insults, questions
+and exclamations, a lowercase start, no closing punctuation, shortness.
+News cues do not count attribution verbs a reader reports ("my cousin ...
+says", "they said") or compares with ("worse than reported").
 
 This module only scores text. It never decides page structure, never reads
 files and never keys on a literal from one site (no site names, no headlines).
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z'’]*|\d[\d,.%$]*")
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][^\W\d_'’]*|\d[\d,.%$]*")
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]{12,}’")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?:\s+|$)")
 _UPDATE_PART = re.compile(r"^(?:update|updated|editor'?s note|correction)\b[^:]{0,12}:", re.I)
@@ -63,6 +67,8 @@ _STANCE = re.compile(
 )
 _CONJUNCTION_START = re.compile(r"^(?:or|and|plus|nor)\b", re.I)
 _HEARSAY = frozenset("they you i we people everyone everybody somebody someone having".split())
+_COMPARISON = frozenset({"than"})
+_FIRST_PERSON = frozenset("i my me we our us".split())  # "my cousin ... says"
 _META = frozenset(
     "article headline author comments comment commenters thread upvote downvote upvoted "
     "downvoted bookmarked op".split()
@@ -85,6 +91,12 @@ _PROFANE_OR_INSULT = frozenset(
     "bullshit idiot idiots moron morons stupid dumb clown clowns scum scumbag traitor "
     "traitors evil demon satanist satanists pathetic disgusting retard retarded "
     "paedophiles pedophiles cunts cunt dickhead loser losers joke hilarious".split()
+)
+_ADDRESSED = re.compile(
+    r"^(?:(?:hey|hi|hello|dear)\b|@\w"
+    r"|[^\W\d_][\w.'’-]{0,24}(?: [^\W\d_][\w.'’-]{0,24})?\s*(?:,|…|\.\.\.)\s*"
+    r"(?:please|you|your|go|read|stop|look|try|get)\b)",
+    re.I,
 )
 _REPLY_OPENERS = re.compile(
     r"^(?:\^|\+1\b|@|>|lol\b|lmao\b|haha|yeah\b|yes\b|yep\b|no,|nope\b|exactly\b|"
@@ -126,6 +138,8 @@ class RegisterCues:
     ellipses: int
     stance: int
     conjunction_start: bool
+    addressed: bool
+    quote_then_remark: bool
 
 
 def words_of(text: str) -> list[str]:
@@ -152,12 +166,20 @@ def starts_lowercase(text: str) -> bool:
     return False
 
 
-def _attributions(tokens: list[str]) -> int:
-    """Attribution words, except hearsay such as "they said", "you say", "I said"."""
-    return sum(
-        token in _ATTRIBUTION and (i == 0 or tokens[i - 1] not in _HEARSAY)
-        for i, token in enumerate(tokens)
-    )
+def _attributions(own_voice: str) -> int:
+    """Attribution words, except hearsay ("they said", "you say", "I said", "my
+    cousin ... says": a first person earlier in the sentence) and comparisons
+    ("worse than reported")."""
+    count = 0
+    for sentence in _SENTENCE_END.split(own_voice):
+        tokens = [_folded(w) for w in words_of(sentence)]
+        for i, token in enumerate(tokens):
+            if token not in _ATTRIBUTION:
+                continue
+            if i and tokens[i - 1] in _HEARSAY | _COMPARISON:
+                continue
+            count += not _FIRST_PERSON & set(tokens[:i])
+    return count
 
 
 def _folded(word: str) -> str:
@@ -182,7 +204,7 @@ def cues_of(text: str) -> RegisterCues:
         profane=sum(t in _PROFANE_OR_INSULT for t in own_tokens),
         questions=own_voice.count("?"),
         exclamations=own_voice.count("!"),
-        attribution=_attributions(own_tokens),
+        attribution=_attributions(own_voice),
         numbers=sum(t[0].isdigit() for t in tokens),
         time_words=sum(t in _TIME_WORDS for t in tokens),
         mean_sentence_words=len(tokens) / max(1, len(sentences)),
@@ -205,7 +227,20 @@ def cues_of(text: str) -> RegisterCues:
         ellipses=len(_ELLIPSIS.findall(own_voice)),
         stance=len(_STANCE.findall(own_voice)),
         conjunction_start=bool(_CONJUNCTION_START.match(text)),
+        addressed=bool(_ADDRESSED.match(text.lstrip())),
+        quote_then_remark=_quote_then_remark(text),
     )
+
+
+def _quote_then_remark(text: str) -> bool:
+    """A paragraph that opens with a quotation and goes on in the writer's own
+    words with no attribution: a reader quoting ("“...” Sorry but you are
+    wrong."), where news attributes its quotes ("“...,” the minister said.")."""
+    opening = _QUOTED.match(text.lstrip())
+    if opening is None:
+        return False
+    sentences = [s for s in _SENTENCE_END.split(text.lstrip()[opening.end() :]) if s.strip()]
+    return bool(sentences) and _attributions(sentences[0]) == 0
 
 
 def comment_log_odds(text: str, may_be_cut: bool = False) -> float:
@@ -229,6 +264,9 @@ def _comment_evidence(cues: RegisterCues) -> float:
     evidence += 0.5 * min(cues.shouted, 2)
     if cues.words <= 4:
         evidence += 0.6
+    elif cues.words <= 8 and not (cues.attribution or cues.numbers):
+        evidence += 0.4  # a one-line remark; news paragraphs run longer
+    evidence += 1.2 * cues.addressed + 1.5 * cues.quote_then_remark
     if cues.conjunction_start:
         evidence += 0.6
     if cues.sentences >= 2 and cues.mean_sentence_words < 10:
@@ -246,7 +284,7 @@ def _news_evidence(cues: RegisterCues) -> float:
     evidence = 1.0 * min(cues.attribution, 3) + 0.4 * min(cues.numbers, 3)
     evidence += 0.4 * min(cues.time_words, 2) + 0.6 * cues.news_opener
     evidence += 4.0 * cues.update_part
-    if cues.quoted and cues.attribution:
+    if cues.quoted and cues.attribution and not cues.quote_then_remark:
         evidence += 1.0
     if cues.mean_sentence_words >= 20:
         evidence += 0.8

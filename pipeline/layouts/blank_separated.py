@@ -19,16 +19,28 @@ Method:
    from the paragraphs before the first wide gap (``read_head``).
 2. Every later paragraph gets a role by a Viterbi decoder
    (``_handle_roles``): article (A), handle (H) or body (B). Emissions come
-   from the handle log-odds of one-line paragraphs (shape plus recurrence of
-   the line on the page). Transitions encode the family: the article comes
-   first and is one blank apart; the first wide gap or the first handle ends
-   it; a handle is followed by its body one blank below; a body paragraph one
-   blank below another continues that comment (with a probability estimated
-   on the page itself, so a handle-like line between two bodies can still
-   open a comment), two or more blanks below starts a new one; a handle
-   with nothing under it is an empty comment (costly). So "End of story."
-   under a comment is a body line, and "Assad must stay (gr8rambino)" after
-   a wide gap, with a body one blank below, is a handle.
+   from the handle log-odds of one-line paragraphs (their shape).
+   Transitions encode the family: the article comes first and is one blank
+   apart; the first wide gap or the first handle ends it; a handle is
+   followed by its body one blank below (or by an image placeholder: an
+   image-only comment); a body paragraph one blank below another continues
+   that comment (with a probability estimated on the page itself), two or
+   more blanks below starts a new one; a handle with nothing under it is an
+   empty comment (costly). How often this site puts a handle only one blank
+   under the previous comment is read from the lines that are clearly
+   handles; a comment without handle rarely opens with a handle-sized line
+   that more paragraphs follow. So "End of story." under a comment is a body
+   line, and "Assad must stay (gr8rambino)" after a wide gap, with a body one
+   blank below, is a handle. Page-wide: a recurring line has one role at all
+   its occurrences; a declared count caps the handles.
+3. Score: the parse's handles (handle-shaped, body one blank below) and the
+   log-odds that the page's wide gaps fall where this family puts them
+   (never inside the article, where the comments start, often between
+   comment paragraphs) rather than anywhere now and then
+   (:func:`gap_log_odds`); low for indentation or list markers, for a comment
+   header, and when more comments are found than the page counts. A page
+   with no comments scores :data:`ARTICLE_ONLY_SCORE` (half of it when it
+   shows another family's marks), enough to be parsed, not to claim pages.
 
 Never keys on one site's wording or names, never invents a handle or site
 name, never drops a line silently: every non-blank line goes to the title,
@@ -37,6 +49,7 @@ the body, a comment's handle or text, or the chrome log with a reason.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +60,7 @@ from pipeline.layouts._handle_roles import (
     cost_as_handle,
     decode_roles,
     handle_fit,
+    shape_log_odds,
 )
 from pipeline.layouts._page_structure import (
     Paragraph,
@@ -57,6 +71,7 @@ from pipeline.layouts._page_structure import (
     joined,
     read_head,
     split_paragraphs,
+    words,
 )
 from pipeline.layouts.base import (
     ChromeLine,
@@ -71,8 +86,21 @@ NEW_COMMENT_COST = 0.7
 EMPTY_COMMENT_COST = 3.0
 ARTICLE_END_COST = 0.5
 TRAILING_HANDLE_COST = 1.5
+CLEAR_HANDLE_ODDS = 1.5  # shape log-odds of a line that is clearly a handle
+IMAGE_BELOW_PARAGRAPH_COST = 2.0  # an image sits under its text or a handle, not a blank below
+SHORT_OPENING_COST = 2.0  # a comment without handle opening with a handle-sized line
+HANDLE_WORDS = 6
+PRIOR_CONTINUE_AFTER_ONE_BLANK = 0.6  # one blank under a body line: mostly the same comment
 WIDE_GAP = 2
-ARTICLE_ONLY_SCORE = 0.3  # title and article, nothing to tell families apart
+ARTICLE_ONLY_SCORE = 0.38  # an article alone: parse it, above the no-handles fallback
+# (0.35) and below a family that recognises its own empty page (0.4)
+TITLE_REPEAT_WITHIN = 4  # the headline repeats the page title within the first paragraphs
+STRAY_WIDE_GAP = 0.05  # a wide gap inside the article or a comment of this family
+WIDE_GAP_BETWEEN_PARAGRAPHS = 0.4  # comment paragraphs: about one in 2.5 starts a comment
+WIDE_GAP_ANYWHERE = 0.15  # a page whose gaps mean nothing still shows a wide one now and then
+COUNTED = 0.6  # a comment count line: other families print one, this one does not
+COUNT_BROKEN = 0.3  # more comments than the page counts, or no article: a misreading
+GAP_MARK_PRIOR = 0.5  # wide gaps where this family puts them are its mark, not chance
 
 
 @dataclass(frozen=True)
@@ -91,8 +119,14 @@ class Unit:
 
 
 def _head_size(paragraphs: Sequence[Paragraph]) -> int:
-    """Paragraphs before the first wide gap (the title may stand apart)."""
-    for i in range(2, len(paragraphs)):
+    """Paragraphs before the first wide gap after the title (the title may stand
+    apart, and so may its repetition as the headline)."""
+    first = 2
+    for i in range(1, min(TITLE_REPEAT_WITHIN, len(paragraphs))):
+        earlier = {p.first for p in paragraphs[:i] if p.is_single_line}
+        if paragraphs[i].is_single_line and paragraphs[i].first in earlier:
+            first = max(first, i + 1)
+    for i in range(first, len(paragraphs)):
         if paragraphs[i].gap_before >= WIDE_GAP:
             return i
     return len(paragraphs)
@@ -128,9 +162,14 @@ def _units(
     return units, log, declared
 
 
-def _label(units: Sequence[Unit]) -> list[str]:
+def _label(units: Sequence[Unit], declared: int | None) -> list[str]:
     """Viterbi roles per unit: "A" article, "H" handle, "B" comment body."""
     texts = [u.texts[0] if u.may_be_handle and u.texts else None for u in units]
+    narrow_cost, wide_cost = _handle_gap_costs(units, texts)
+    short_opening = [
+        text is not None and unit.gap_before >= WIDE_GAP and len(words(text)) <= HANDLE_WORDS
+        for text, unit in zip(texts, units, strict=True)
+    ]
 
     def emission_for(odds: Sequence[float]) -> Callable[[int, str], float]:
         def emission(i: int, state: str) -> float:
@@ -159,8 +198,12 @@ def _label(units: Sequence[Unit]) -> list[str]:
                     return 0.0
                 return EMPTY_COMMENT_COST + NEW_COMMENT_COST
             if wide:
-                return NEW_COMMENT_COST
-            return continue_cost if state == "B" else end_cost
+                return NEW_COMMENT_COST + (wide_cost if state == "H" else 0.0)
+            if state == "B" and not units[i].texts:
+                return continue_cost + IMAGE_BELOW_PARAGRAPH_COST
+            if state == "B":
+                return continue_cost + (SHORT_OPENING_COST if short_opening[i - 1] else 0.0)
+            return end_cost + narrow_cost
 
         return transition
 
@@ -173,8 +216,40 @@ def _label(units: Sequence[Unit]) -> list[str]:
         return TRAILING_HANDLE_COST if state == "H" else 0.0
 
     return decode_roles(
-        texts, ("A", "H", "B"), emission_for, transition_for, final, continuations
+        texts,
+        ("A", "H", "B"),
+        emission_for,
+        transition_for,
+        final,
+        continuations,
+        declared,
+        every_comment_has_handle=False,
+        prior_continue=PRIOR_CONTINUE_AFTER_ONE_BLANK,
     )
+
+
+def _handle_gap_costs(units: Sequence[Unit], texts: Sequence[str | None]) -> tuple[float, float]:
+    """Costs of a handled comment following the previous comment after one
+    blank line, and after two or more, as this page does it.
+
+    Some sites always put two or more blank lines before a handle, some often
+    only one; the page shows which: among the lines that are clearly handles
+    (handle-shaped, a body one blank below, a comment above), count how many
+    follow one blank line (shrunk a little towards even odds).
+    """
+    narrow = wide = 0
+    for i in range(1, len(units) - 1):
+        text, below = texts[i], units[i + 1]
+        if text is None or units[i - 1].may_be_article:
+            continue
+        if shape_log_odds(text) < CLEAR_HANDLE_ODDS or below.gap_before >= WIDE_GAP:
+            continue
+        if units[i].gap_before >= WIDE_GAP:
+            wide += 1
+        else:
+            narrow += 1
+    p_narrow = (narrow + 0.5) / (narrow + wide + 1)
+    return -math.log(p_narrow), -math.log(1 - p_narrow)
 
 
 def _comments(units: Sequence[Unit], labels: Sequence[str]) -> list[ParsedComment]:
@@ -216,51 +291,110 @@ def _comments(units: Sequence[Unit], labels: Sequence[str]) -> list[ParsedCommen
     return comments
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A parse and the decoded units behind it (the score reads both)."""
+
+    parsed: ParsedPage
+    units: tuple[Unit, ...]
+    labels: tuple[str, ...]
+
+
+def read_page(page: PageText) -> Reading:
+    paragraphs, log = split_paragraphs(page)
+    if not paragraphs:
+        raise LayoutMismatch(f"{page.source_file}: the page has no text")
+    head_size = _head_size(paragraphs)
+    head = read_head(page, paragraphs[:head_size])
+    log += head.chrome
+    candidates = [p for p in head.body_paragraphs] + list(paragraphs[head_size:])
+    units, unit_log, declared = _units(page, candidates, len(head.body_paragraphs))
+    log += unit_log
+    labels = _label(units, declared)
+    article = [u for u, label in zip(units, labels, strict=True) if label == "A"]
+    parsed = ParsedPage(
+        layout=NAME,
+        title=head.title,
+        body=joined(u.texts for u in article),
+        site=head.site,
+        n_comments_declared=declared,
+        comments=tuple(_comments(units, labels)),
+        chrome=tuple(sorted(log, key=lambda c: c.line_no)),
+        title_lines=head.title_lines,
+        body_lines=tuple(n for u in article for n in u.line_nos),
+    )
+    return Reading(parsed, tuple(units), tuple(labels))
+
+
 class BlankSeparated:
     """Pages whose comments are blank-line separated, with or without a handle line."""
 
     name = NAME
 
     def parse(self, page: PageText) -> ParsedPage:
-        paragraphs, log = split_paragraphs(page)
-        if not paragraphs:
-            raise LayoutMismatch(f"{page.source_file}: the page has no text")
-        head_size = _head_size(paragraphs)
-        head = read_head(page, paragraphs[:head_size])
-        log += head.chrome
-        candidates = [p for p in head.body_paragraphs] + list(paragraphs[head_size:])
-        units, unit_log, declared = _units(page, candidates, len(head.body_paragraphs))
-        log += unit_log
-        labels = _label(units)
-        article = [u for u, label in zip(units, labels, strict=True) if label == "A"]
-        comments = _comments(units, labels)
-        return ParsedPage(
-            layout=NAME,
-            title=head.title,
-            body=joined(u.texts for u in article),
-            site=head.site,
-            n_comments_declared=declared,
-            comments=tuple(comments),
-            chrome=tuple(sorted(log, key=lambda c: c.line_no)),
-            title_lines=head.title_lines,
-            body_lines=tuple(n for u in article for n in u.line_nos),
-        )
+        return read_page(page).parsed
 
     def score(self, page: PageText) -> float:
         try:
-            parsed = self.parse(page)
+            reading = read_page(page)
         except LayoutMismatch:
             return 0.0
+        parsed = reading.parsed
         paragraphs, _ = split_paragraphs(page)
+        shape = _flatness(paragraphs[1:]) ** 3 * _no_comment_header(paragraphs)
+        if parsed.n_comments_declared is not None:  # these sites print no count
+            shape *= COUNTED if len(parsed.comments) <= parsed.n_comments_declared else COUNT_BROKEN
+        gaps = gap_log_odds(reading.units, reading.labels)
         if not parsed.comments:
-            return ARTICLE_ONLY_SCORE * _flatness(paragraphs) * _no_comment_header(paragraphs)
+            marked = gaps < 0 or parsed.n_comments_declared is not None  # other families' marks
+            article_only = ARTICLE_ONLY_SCORE / 2 if marked else ARTICLE_ONLY_SCORE
+            return round(article_only * shape, 4)
+        if not parsed.body_lines:  # comments with no article above them: not this family
+            shape *= COUNT_BROKEN
         first_comment_line = _first_comment_line(parsed)
         zone = [p for p in paragraphs if p.line_nos[0] >= first_comment_line]
-        handle_part = _handle_fit(parsed)
-        wide = any(p.gap_before >= WIDE_GAP for p in zone[1:])
-        fit = 0.2 * wide + 0.2 * _handle_then_body(page, parsed) + 0.6 * handle_part
-        fit *= _boundary_density(len(parsed.comments), len(zone))
-        return round(fit * _flatness(paragraphs[1:]) * _no_comment_header(paragraphs), 4)
+        handles = 0.6 * _handle_fit(parsed) + 0.2 * _handle_then_body(page, parsed)
+        handles *= _boundary_density(len(parsed.comments), len(zone))
+        wide_gaps = 1 / (1 + math.exp(-(gaps + GAP_MARK_PRIOR)))
+        fit = 1 - (1 - wide_gaps) * (1 - handles)
+        return round(fit * shape, 4)
+
+
+def gap_log_odds(units: Sequence[Unit], labels: Sequence[str]) -> float:
+    """Log-odds that the page's blank lines mean what this family makes them
+    mean (one between article paragraphs and inside a comment, two or more
+    between comments) rather than nothing (a page whose wide gaps fall
+    anywhere now and then, :data:`WIDE_GAP_ANYWHERE`).
+
+    Gaps inside the article, the gap where the comments start, and the gaps
+    between comment paragraphs are scored; the gap under a handle line is the
+    handle's own structure and is left to the handle evidence.
+    """
+    total = 0.0
+    previous: str | None = None
+    for unit, label in zip(units, labels, strict=True):
+        if not unit.texts:
+            continue
+        p_wide = _p_wide_gap(previous, label)
+        if p_wide is not None:
+            if unit.gap_before >= WIDE_GAP:
+                total += math.log(p_wide / WIDE_GAP_ANYWHERE)
+            else:
+                total += math.log((1 - p_wide) / (1 - WIDE_GAP_ANYWHERE))
+        previous = label
+    return total
+
+
+def _p_wide_gap(previous: str | None, label: str) -> float | None:
+    """How likely this family puts a wide gap between roles ``previous`` and
+    ``label`` (None: the gap says nothing, e.g. under a handle)."""
+    if previous is None or previous == "H":
+        return None
+    if label == "A":
+        return STRAY_WIDE_GAP
+    if previous == "A":
+        return 0.5 if label == "H" else 1 - STRAY_WIDE_GAP
+    return WIDE_GAP_BETWEEN_PARAGRAPHS
 
 
 def _boundary_density(n_comments: int, n_paragraphs: int) -> float:

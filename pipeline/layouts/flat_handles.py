@@ -19,13 +19,18 @@ Method:
    name and article paragraphs (``_page_structure.read_head``).
 3. The comment zone is a sequence of paragraphs to label handle (H) or body
    (B) by a Viterbi decoder (``_handle_roles``). Emission costs come from each
-   line's handle log-odds (shape plus recurrence on the page); transitions
-   say what the family allows: a comment starts with a handle; a handle
-   followed directly by another handle is an empty comment (rare, costly);
-   a body paragraph followed by another body paragraph continues one comment,
-   with a probability estimated on the page itself (``decode_roles``). The last
+   line's handle log-odds (its shape); transitions say what the family
+   allows: a comment starts with a handle; a handle followed directly by
+   another handle is an empty comment (rare, costly); a body paragraph
+   followed by another body paragraph continues one comment, with a
+   probability estimated on the page itself (``decode_roles``). The last
    header line may instead be the first handle (sites print it with no blank
-   line after the header); the decoder chooses that too.
+   line after the header, and it may be any handle, "^_^" too); the decoder
+   chooses that too. Page-wide: a line that recurs is a handle at every
+   occurrence or at none, and the declared count ("N Comments") caps the
+   number of handles (a page shows at most that many, often fewer).
+4. Footer: bare unsigned numbers, a one-line prompt, stray symbols. A signed
+   number ("+1") is a reader's vote, i.e. comment text, never a counter.
 
 Never keys on one site's name, wording or counts, never invents a site name,
 never drops a line silently: every non-blank line ends up in the title, the
@@ -56,7 +61,6 @@ from pipeline.layouts._page_structure import (
     joined,
     read_head,
     split_paragraphs,
-    words,
 )
 from pipeline.layouts.base import (
     ChromeLine,
@@ -105,8 +109,13 @@ def find_header(paragraphs: Sequence[Paragraph]) -> int | None:
     return first_run
 
 
+def _is_counter(text: str) -> bool:
+    """A bare unsigned number: a counter. "+1" or "-3" is a reader's vote, a comment."""
+    return is_numeric(text) and text[0] not in "+-\u2212"
+
+
 def _is_footer(paragraph: Paragraph) -> bool:
-    counters = [t for t in paragraph.texts if is_numeric(t) or is_punctuation_only(t)]
+    counters = [t for t in paragraph.texts if _is_counter(t) or is_punctuation_only(t)]
     if paragraph.is_single_line:
         return bool(counters)
     return bool(counters) and len(counters) + 2 >= len(paragraph.texts) / 2 + 1
@@ -132,7 +141,7 @@ def _zone_units(
         for line_no, text in zip(p.line_nos, p.texts, strict=True):
             if is_image_placeholder(text):
                 log += chrome([line_no], page, "image-placeholder")
-            elif is_numeric(text) and text[0] not in "+-":
+            elif _is_counter(text):
                 log += chrome([line_no], page, "comment-counter")
             else:
                 kept.append((line_no, text))
@@ -140,7 +149,7 @@ def _zone_units(
     return units, log
 
 
-def _label(units: Sequence[Unit], header_line_candidate: bool) -> list[str]:
+def _label(units: Sequence[Unit], header_line_candidate: bool, declared: int | None) -> list[str]:
     """Viterbi labels per unit: "X" header chrome, "H" handle (first line), "B" body."""
     texts = [u.texts[0] if u.texts else None for u in units]
 
@@ -184,7 +193,7 @@ def _label(units: Sequence[Unit], header_line_candidate: bool) -> list[str]:
         return TRAILING_HANDLE_COST if state == "H" and len(units[-1].texts) == 1 else 0.0
 
     return decode_roles(
-        texts, ("H", "B", "X"), emission_for, transition_for, final, continuations
+        texts, ("H", "B", "X"), emission_for, transition_for, final, continuations, declared
     )
 
 
@@ -274,15 +283,11 @@ class FlatHandles:
         header = paragraphs[zones.header_at]
         units, log = _zone_units(page, paragraphs[zones.header_at + 1 : zones.footer_at])
         last_line = header.texts[-1]
-        candidate = (
-            bool(units)
-            and len(header.texts) > 1
-            and count_in_line(last_line) is None
-            and bool(words(last_line))
-        )
+        candidate = bool(units) and len(header.texts) > 1 and count_in_line(last_line) is None
         if candidate:
             units.insert(0, Unit((header.line_nos[-1],), (last_line,)))
-        labels = _label(units, candidate)
+        _, declared = _header_chrome(page, header, len(header.texts))
+        labels = _label(units, candidate, declared)
         taken_as_handle = candidate and labels[0] == "H"
         header_log, declared = _header_chrome(
             page, header, len(header.texts) - (1 if taken_as_handle else 0)

@@ -17,10 +17,12 @@ Method
    (:mod:`pipeline.layouts._register`: person, slang, insults, questions,
    lowercase start, length versus attribution verbs, numbers, dates, long
    sentences, "Update N:"). Separators count as strong article evidence. The
-   boundary k maximises sum_{i<k} (-s_i) + sum_{i>=k} s_i, i.e. it is the
-   argmin of the prefix sums of s (clipped to [-3, 3] so that one pasted news
-   quote in the comments cannot drag the boundary). A comment counter, when
-   the page has one, fixes the boundary instead.
+   boundary k maximises sum_{i<k} (-s_i) + sum_{i>=k} max(s_i, -1), with s
+   clipped to [-3, 3.5]: news prose after the boundary costs at most a pasted
+   quote's worth (readers paste news; articles hold no reader remarks), so one
+   pasted news paragraph under a reader's remark cannot drag the boundary
+   below that remark. A comment counter, when the page has one, fixes the
+   boundary instead.
 3. Photo captions, only inside the article: a run of two or more short
    unterminated fragments, or one fragment with a caption cue ("Photo", "(R)",
    "Getty", "file photo"). Anything less certain stays in the body.
@@ -33,13 +35,20 @@ Method
    lowercase style, a pasted news quote under a remark). A segmentation scores
    the sum of g over its comment starts minus g over its joins, minus a
    penalty for comments longer than four paragraphs.
+5. Fit (:func:`fit_evidence`): the register contrast at the boundary, combined
+   with the family's signature, reader paragraphs one blank line below news
+   prose (a family that separates comments by wide gaps would have to call
+   them article); a page of news prose only is an article with no comments
+   yet. Marks of other families (indentation, bullets, numbering, handle-like
+   lines, comment widgets, a "0 Comments" counter) lower the fit.
 
 Measured (tests/layouts/test_no_handles.py): seed 004 boundary exact, all 22
 article paragraphs right, comment start F1 0.89 against a gold written by
 reading; 300 generated pages (tests/layouts/no_handles_pages.py): paragraph
-assignment 0.994, exact boundary 0.89-0.92, comment start F1 0.94-0.95.
+assignment 0.994-0.995, exact boundary 0.89, comment start F1 0.94-0.95.
 Limits: the boundary slips when the last article paragraph is short and
-neutral, or the first comment is neutral or a pasted news paragraph; comment
+neutral, or the first comment is neutral or a pasted news paragraph, or a
+weak remark ("Wake up people, ...") is followed by pasted news; comment
 boundaries between consecutive comments separated exactly like paragraphs are
 often invisible on the page, so comment boundary F1 cannot reach 1. A single
 unterminated caption line at the very end of the article may stay a comment.
@@ -51,10 +60,12 @@ line without a chrome reason.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from itertools import accumulate
 
+from pipeline.layouts._article import chrome_reason
 from pipeline.layouts._register import (
     comment_log_odds,
     cues_of,
@@ -96,11 +107,17 @@ _SPACE_RUN = re.compile(r"[^\S\n]")
 
 _CLIP = 3.0
 _COMMENT_CLIP = 3.5  # a sure comment outweighs one pasted news paragraph after it
+_PASTED_NEWS_CLIP = 1.0  # readers paste news into comments; articles hold no reader remarks
 _SEPARATOR_EVIDENCE = -_CLIP
 _CAPTION_EVIDENCE = -1.0
 _NEWS_LIKE = 0.0
 _USUAL_MULTI_BLANK_SHARE = 0.15
 _ARTICLE_ONLY_FIT = 0.35  # plain prose and nothing else: this family is the fallback
+_NEWS_ONLY_FIT = 0.95  # every paragraph news prose: an article with no comments yet
+_WIDGET_REASONS = frozenset({"comment-count", "reply-form", "comment-widget"})
+_FIRST_READER_EVIDENCE = 4.0  # a clear reader paragraph one blank below the news
+_READER_CAP = 2.0  # register evidence each later paragraph of the run adds, at most
+_HANDLE_WORDS = 6  # a one-line paragraph this short above a longer one may be a handle
 _LONG_COMMENT = 4
 _LONG_COMMENT_PENALTY = 0.6
 
@@ -230,7 +247,12 @@ def article_end(blocks: list[Block]) -> int:
         return counters[0] + 1
     if not blocks:
         return 0
-    prefix = list(accumulate(evidence_of(blocks), initial=0.0))
+    evidence = evidence_of(blocks)
+    # Gain of boundary k: news read as article before k, reader text after it,
+    # where a news paragraph after k costs at most a pasted quote's worth.
+    article_gain = [-e for e in accumulate(evidence, initial=0.0)]
+    quoted = [max(e, -_PASTED_NEWS_CLIP) for e in evidence]
+    comment_gain = list(accumulate(reversed(quoted), initial=0.0))[::-1]
     # At least the first paragraph is article: a page of this family has one;
     # and the article is over by the first paragraph only a reader would write.
     latest = next(
@@ -241,7 +263,7 @@ def article_end(blocks: list[Block]) -> int:
         ),
         len(blocks),
     )
-    return min(range(1, max(1, latest) + 1), key=lambda k: (prefix[k], -k))
+    return max(range(1, max(1, latest) + 1), key=lambda k: (article_gain[k] + comment_gain[k], k))
 
 
 def boundary_contrast(blocks: list[Block]) -> float:
@@ -468,45 +490,173 @@ _MARKED = re.compile(r"^(?: {2,}|\t)|^\s*(?:[•·◦▪‣]|\d{1,3}[.)]\s)")
 
 
 def fit_score(page: PageText) -> float:
-    """Fallback fit: prose paragraphs with no handles, bullets or numbering, a
-    register change from news to comments, and comments separated like
-    paragraphs (not by the consistent blank runs of the blank-separated family)."""
+    """How well the page fits this family (see :func:`fit_evidence`)."""
     content = [line for line in page.lines if not is_blank(line)]
     if len(content) < 2:
         return 0.05
     marked = sum(bool(_MARKED.match(line)) for line in content) / len(content)
     blocks = [classify(p) for p in paragraphs_of(page, title_line_of(page) + 1)]
+    return round(fit_evidence(blocks, marked), 4)
+
+
+def fit_evidence(blocks: list[Block], marked: float = 0.0) -> float:
+    """Fit of the page's blocks (``marked``: share of indented, bulleted or
+    numbered lines, the marks of other families).
+
+    With comments: the register change at the boundary (news, then reader
+    voice), combined with this family's signature (:func:`unmarked_boundary`):
+    the reader paragraphs start one blank line below the news prose, where a
+    family that separates comments by wide gaps would still be in its article.
+    Without comments: plain prose is the fallback fit, and a page whose every
+    paragraph reads as news (with only separators and photo captions besides)
+    is an article with no comments yet, which this family reads by register
+    where others read its occasional wide gap as the start of the comments
+    (the more news prose below a wide gap, the surer; :func:`news_below_wide_gaps`).
+    Neither of these two readings applies to a page showing a comment
+    platform's controls (a counter, a reply form, sort or subscribe lines):
+    this family shows none, so such a page keeps the plain fits.
+    Penalties: marks of other families (marked lines, handle-like lines among
+    the comments, text after "0 Comments") lower every reading; more wide gaps
+    among the comments than this family shows lower the register reading only,
+    since the signature is what tells those gaps from a blank-separated page.
+    """
     end = article_end(blocks)
     comments = [b.paragraph for b in blocks[end:] if b.kind == "content"]
-    penalty = 4.0 * marked + _handle_like_share(comments) + _blank_run_excess(comments)
+    marks = 4.0 * marked + _handle_like_share(comments)
     if comments and any(declared_count(b) == 0 for b in blocks if b.kind == "counter"):
-        penalty += 0.7  # "0 Comments" and text after it: that text is some other chrome
-    contrast = min(1.0, max(0.0, boundary_contrast(blocks)) / 3.0)
-    base = 0.3 + 0.45 * contrast if comments else _ARTICLE_ONLY_FIT
+        marks += 0.7  # "0 Comments" and text after it: that text is some other chrome
     structure = 0.1 * any(b.kind == "separator" for b in blocks)
-    return round(max(0.0, (base + structure) * (1.0 - min(1.0, penalty))), 4)
+    widgets = shows_comment_widget(blocks)
+    if comments:
+        contrast = min(1.0, max(0.0, boundary_contrast(blocks)) / 3.0)
+        register = 0.3 + 0.45 * contrast + structure
+        register *= 1.0 - min(1.0, _blank_run_excess(comments))
+        signature = 0.0 if widgets else 1.0 - math.exp(-unmarked_boundary(blocks, end))
+        base = 1.0 - (1.0 - register) * (1.0 - signature)
+    elif not widgets and reads_as_news_throughout(blocks):
+        base = 1.0 - (1.0 - _NEWS_ONLY_FIT) * math.exp(-news_below_wide_gaps(blocks))
+    else:
+        base = _ARTICLE_ONLY_FIT + structure
+    return max(0.0, min(1.0, base) * (1.0 - min(1.0, marks)))
+
+
+def unmarked_boundary(blocks: list[Block], end: int) -> float:
+    """Evidence for this family's signature: nothing marks where the article
+    ends. The first comment paragraph sits one blank line below the last
+    article paragraph, everything above it reads as news (captions aside), and
+    it and the paragraphs that follow one blank apart read as a reader's words
+    (not as handles). A layout that separates comments by wide gaps would have
+    to take all of them for article text; each one makes that reading less
+    likely. 0 when the boundary is a wide gap or a comment counter, or the
+    register does not change exactly once. The fit it gives is 1 - exp(-evidence).
+    """
+    if end == 0 or end >= len(blocks) or blocks[end].kind != "content":
+        return 0.0
+    if blocks[end].paragraph.blanks_before != 1:
+        return 0.0
+    evidence = evidence_of(blocks)
+    article = [e for e, b in zip(evidence[:end], blocks, strict=False) if b.kind == "content"]
+    if not article or max(article) >= _NEWS_LIKE:
+        return 0.0  # the register changes more than once: the boundary is not clear
+    total = 0.0
+    for i in range(end, len(blocks)):
+        paragraph = blocks[i].paragraph
+        if i > end and (blocks[i].kind != "content" or paragraph.blanks_before != 1):
+            break
+        nxt = blocks[i + 1].paragraph if i + 1 < len(blocks) else None
+        if _looks_like_handle(paragraph, nxt, _HANDLE_WORDS) or _chrome_stack(paragraph):
+            break
+        reader = max(0.0, evidence[i])
+        total += _FIRST_READER_EVIDENCE * min(1.0, reader) if i == end else min(_READER_CAP, reader)
+    return total
+
+
+def shows_comment_widget(blocks: list[Block]) -> bool:
+    """A comment counter, reply form or comment-platform control on the page."""
+    return any(b.kind == "counter" for b in blocks) or any(
+        chrome_reason(line) in _WIDGET_REASONS for b in blocks for line in b.paragraph.lines
+    )
+
+
+def reads_as_news_throughout(blocks: list[Block]) -> bool:
+    """The page below the headline is an article and nothing else: it opens
+    with a news paragraph, every content paragraph reads as news prose
+    (finished sentences, but for a last paragraph cut by the capture) except
+    photo captions between two of them, and the rest is section separators."""
+    content = [i for i, b in enumerate(blocks) if b.kind == "content"]
+    if not content:
+        return False
+    captions = caption_indices(blocks, len(blocks))
+    inner = range(content[0] + 1, content[-1])
+    return all(
+        i in inner if i in captions else _news_prose(blocks[i].paragraph, i == content[-1])
+        for i in content
+    )
+
+
+def news_below_wide_gaps(blocks: list[Block]) -> float:
+    """News evidence of the paragraphs from the first wide gap on: a layout
+    that starts its comments at a wide gap would take them for comments, and
+    each reads as article prose instead (each counts at most 1)."""
+    wide = next((i for i in range(1, len(blocks)) if blocks[i].paragraph.blanks_before >= 2), None)
+    if wide is None:
+        return 0.0
+    captions = caption_indices(blocks, len(blocks))
+    return sum(
+        min(1.0, max(0.0, -comment_log_odds(b.paragraph.text)))
+        for i, b in enumerate(blocks[wide:], start=wide)
+        if b.kind == "content" and i not in captions
+    )
+
+
+def _news_prose(paragraph: Paragraph, may_be_cut: bool) -> bool:
+    text = paragraph.text
+    return (
+        (may_be_cut or is_terminated(text))
+        and not _chrome_stack(paragraph)
+        and comment_log_odds(text, may_be_cut) < _NEWS_LIKE
+    )
+
+
+def _chrome_stack(paragraph: Paragraph) -> bool:
+    """Three or more lines, most of them short unpunctuated labels: a menu or a
+    comment widget's controls, not prose written by anyone."""
+    labels = sum(
+        len(words_of(line)) <= 3 and not is_terminated(line) for line in paragraph.lines
+    )
+    return len(paragraph.lines) >= 3 and labels >= len(paragraph.lines) / 2
 
 
 def _handle_like_share(comments: list[Paragraph]) -> float:
     """Short unpunctuated one-line comment paragraphs followed by longer prose
     (handle lines), counted twice when they recur: evidence of a family with handles."""
     short = [
-        p.text
-        for p, nxt in zip(comments, comments[1:], strict=False)
-        if len(p.lines) == 1
-        and len(words_of(p.text)) <= 3
-        and not is_terminated(p.text)
-        and not _interjection(p.text)
-        and len(words_of(nxt.text)) > len(words_of(p.text))
+        p.text for p, nxt in zip(comments, comments[1:], strict=False) if _looks_like_handle(p, nxt)
     ]
     recurring = sum(short.count(text) > 1 for text in short)
     return min(1.0, 2.0 * (len(short) + recurring) / max(1, len(comments)))
 
 
+def _looks_like_handle(
+    paragraph: Paragraph, following: Paragraph | None, max_words: int = 3
+) -> bool:
+    """A one-line paragraph above a longer one that reads as another family's
+    handle line: short and unpunctuated, or made of punctuation only ("...",
+    "-=-"), and not a reaction ("wow", "+1", "Agreed")."""
+    text = paragraph.text
+    if following is None or len(paragraph.lines) != 1 or _interjection(text):
+        return False
+    size = len(words_of(text))
+    if size >= len(words_of(following.text)):
+        return False
+    return not any(c.isalnum() for c in text) or (size <= max_words and not is_terminated(text))
+
+
 def _interjection(text: str) -> bool:
-    """A short reaction ("oops", "wow", "Agreed"): a comment, not a handle."""
+    """A short reaction ("oops", "wow", "Agreed", "+1", "^"): a comment, not a handle."""
     cues = cues_of(text)
-    return bool(cues.slang or cues.stance or cues.exclamations or cues.questions)
+    reaction = cues.slang or cues.stance or cues.exclamations or cues.questions
+    return bool(reaction) or is_reply_opener(text)
 
 
 def _blank_run_excess(comments: list[Paragraph]) -> float:

@@ -13,6 +13,25 @@ tell either (no body line identical to a handle on the page; a handle-less
 blank-separated comment does not open with a short handle-like line; comment
 boundaries always visible). This module must never draw a page the family's
 sites could not show.
+
+Exclusions for the no-handles family, where nothing marks the end of the
+article, so that the laws assert only what the page shows:
+
+* The first comment paragraph is a reader's own remark, never a pasted news
+  paragraph (``text.comment_paragraph`` pastes one now and then) nor one of
+  the short handle-like lines (``SHORT_BODY_LINES``). Pasted news as the
+  first or only comment reads exactly like the article's next paragraph: no
+  reader could say the article ended before it. A short handle-like line
+  right under the article with a longer paragraph one blank below reads as a
+  handle line and its comment on a blank-separated page (where a handled
+  comment may follow the article after one blank line), so the page would
+  not show its family. Both are still drawn further down the comments.
+* One blank line, not two or more, separates the article from the first
+  comment. With no handle shown, an article followed by a wide gap and
+  handle-less paragraphs is exactly what a blank-separated page shows (its
+  comments are wide-gap-separated and may lack handles), so the page would
+  not show its family. Wide gaps anywhere else (inside the article, between
+  comments) are still drawn.
 """
 
 from __future__ import annotations
@@ -25,14 +44,20 @@ from hypothesis import strategies as st
 from pipeline.synth.generate import add_nbsp, add_trailing_spaces, tab_indentation
 from pipeline.synth.model import SynthComment, SynthPage
 from pipeline.synth.render import renderer
-from pipeline.synth.render.page_writer import count_comments, site_name
+from pipeline.synth.render.page_writer import (
+    BLANK,
+    TEXT,
+    RenderedPage,
+    count_comments,
+    site_name,
+)
 from pipeline.synth.text import (
     FIRST_NAMES,
     HANDLE_KINDS,
     LAST_NAMES,
     SHORT_BODY_LINES,
     article_paragraph,
-    comment_paragraph,
+    drawn_comment_paragraph,
     headline,
     mention,
     pick_topic,
@@ -42,7 +67,11 @@ _POOL_RNG = random.Random("strategy-pools")
 _TOPICS = [pick_topic(_POOL_RNG) for _ in range(40)]
 HEADLINES = tuple(headline(_POOL_RNG, t) for t in _TOPICS)
 ARTICLE_PARAGRAPHS = tuple(article_paragraph(_POOL_RNG, t) for t in _TOPICS * 2)
-COMMENT_PARAGRAPHS = tuple(comment_paragraph(_POOL_RNG, t) for t in _TOPICS * 4)
+_COMMENT_DRAWS = tuple(drawn_comment_paragraph(_POOL_RNG, t) for t in _TOPICS * 4)
+COMMENT_PARAGRAPHS = tuple(d.text for d in _COMMENT_DRAWS)
+READER_REMARKS = tuple(d.text for d in _COMMENT_DRAWS if not d.pasted_news)
+"""The comment paragraphs in the reader's own words (no pasted news)."""
+PASTED_NEWS = frozenset(d.text for d in _COMMENT_DRAWS if d.pasted_news)
 SITES = tuple(site_name(_POOL_RNG) for _ in range(10))
 
 
@@ -121,6 +150,8 @@ def synth_pages(draw: st.DrawFn, family: str, max_comments: int = 10) -> SynthPa
         site = draw(st.sampled_from(SITES))
     shows_count = family in ("flat_handles", "numbered") or (
         family == "indented_bullets" and draw(st.booleans()))
+    if family == "no_handles" and comments:
+        comments[0] = _opening_in_own_words(comments[0], draw(st.sampled_from(READER_REMARKS)))
     tree = tuple(comments)
     return SynthPage(
         title=draw(st.sampled_from(HEADLINES)),
@@ -131,12 +162,41 @@ def synth_pages(draw: st.DrawFn, family: str, max_comments: int = 10) -> SynthPa
     )
 
 
+def _opening_in_own_words(comment: SynthComment, remark: str) -> SynthComment:
+    """``comment`` with its first paragraph replaced by ``remark`` if it is a
+    pasted news paragraph or a short handle-like line (no-handles exclusion,
+    see the module docstring)."""
+    opening = comment.paragraphs[0] if comment.paragraphs else None
+    if opening not in PASTED_NEWS and opening not in SHORT_BODY_LINES:
+        return comment
+    return SynthComment(comment.handle, (remark, *comment.paragraphs[1:]), comment.replies)
+
+
+def single_blank_before_comments(rendered: RenderedPage) -> str:
+    """The page text with the blank run just above the first comment line cut
+    to one blank line (no-handles exclusion, see the module docstring)."""
+    lines = rendered.text.split("\n")
+    first = next((i for i, role in enumerate(rendered.roles) if role.kind == TEXT), None)
+    if first is None:
+        return rendered.text
+    top = first
+    while top > 0 and rendered.roles[top - 1].kind == BLANK:
+        top -= 1
+    return "\n".join(lines[:top] + [""] + lines[first:]) if first - top > 1 else rendered.text
+
+
+def _render(family: str, page: SynthPage, rng: random.Random) -> str:
+    if family == "no_handles":
+        return single_blank_before_comments(renderer(family).render_lines(page, rng))
+    return renderer(family).render(page, rng)
+
+
 @st.composite
 def rendered_pages(draw: st.DrawFn, family: str, max_comments: int = 10) -> RenderedCase:
     """A page of ``family`` and its text, with Hypothesis-chosen chrome and variants."""
     page = draw(synth_pages(family, max_comments))
     rng = draw(st.randoms(use_true_random=False))
-    text = renderer(family).render(page, rng)
+    text = _render(family, page, rng)
     variants: list[str] = []
     if draw(st.integers(0, 9)) == 0:
         text, variants = add_nbsp(text, rng), [*variants, "nbsp"]

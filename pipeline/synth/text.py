@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import NamedTuple
 
 # --------------------------------------------------------------------------
 # Word banks
@@ -559,13 +560,29 @@ def mention(rng: random.Random, handle: str) -> str:
     return _pick(rng, forms)
 
 
+class DrawnCommentParagraph(NamedTuple):
+    """A comment paragraph and whether it is a pasted news paragraph (which
+    reads exactly like article text) rather than the reader's own words."""
+
+    text: str
+    pasted_news: bool
+
+
 def comment_paragraph(
     rng: random.Random, topic: str, others: Sequence[str] = (), mention_rate: float = 0.15
 ) -> str:
     """One paragraph in comment register (one line, sometimes two); now and
     then a pasted news paragraph, as readers do."""
+    return drawn_comment_paragraph(rng, topic, others, mention_rate).text
+
+
+def drawn_comment_paragraph(
+    rng: random.Random, topic: str, others: Sequence[str] = (), mention_rate: float = 0.15
+) -> DrawnCommentParagraph:
+    """:func:`comment_paragraph` (same draws from ``rng``, same text) telling
+    whether the paragraph is a pasted news paragraph."""
     if rng.random() < 0.015:
-        return article_paragraph(rng, topic)
+        return DrawnCommentParagraph(article_paragraph(rng, topic), pasted_news=True)
     parts: list[str] = []
     if others and rng.random() < mention_rate:
         parts.append(mention(rng, _pick(rng, others)))
@@ -580,7 +597,7 @@ def comment_paragraph(
         cut = text.find(". ")
         if 0 < cut < len(text) - 3:
             text = text[: cut + 1] + "\n" + text[cut + 2 :]
-    return text
+    return DrawnCommentParagraph(text, pasted_news=False)
 
 
 def short_body_line(rng: random.Random) -> str:
