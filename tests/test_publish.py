@@ -143,3 +143,26 @@ def test_validate_runs_the_privacy_audit_on_partitioned_build_output(tmp_path: P
     assert any("articles.parquet" in w for w in warnings)
     assert any(p.startswith("privacy:") and "sources.parquet" in p for p in problems)
     assert all("Siegfried" not in line and "p1-copy" not in line for line in problems + warnings)
+
+
+def test_a_version_smaller_than_the_changes_demand_is_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    import pyarrow as pa
+
+    from pipeline.docs.writers import write_changelog
+    from pipeline.errors import VersionTooSmall
+
+    dist = tmp_path / "dist"
+    _publish(dist / "1.0.0")
+    ctx = release_context("1.0.1")
+    comments = ctx.tables["comments"]
+    new_id = pa.array(["c_" + "0" * 15 + "3"])
+    extra = comments.slice(0, 1).set_column(0, comments.schema.field(0), new_id)
+    grown = dict(ctx.tables, comments=pa.concat_tables([comments, extra]))
+    patch = dataclasses.replace(ctx, tables=grown, previous_release=dist / "1.0.0")
+    with pytest.raises(VersionTooSmall, match="minor"):
+        write_changelog(patch, tmp_path / "out-patch")
+    minor = dataclasses.replace(patch, version="1.1.0")
+    write_changelog(minor, tmp_path / "out-minor")
+    assert "minor" in (tmp_path / "out-minor" / "CHANGELOG.md").read_text().lower()
