@@ -77,3 +77,10 @@ def test_metadata_files_and_file_names_are_scanned(tmp_path):
 def test_common_word_handle_is_not_hunted(tmp_path):
     report = audit_release(_release(tmp_path, ["As I said, as usual"]), ["as", "Cat"])
     assert report.passed
+
+
+def test_an_unreadable_parquet_file_fails_the_audit_instead_of_crashing(tmp_path):
+    (tmp_path / "comments.parquet").write_bytes(b"PAR1 this is not a parquet file PAR1")
+    report = audit_release(tmp_path, ["Siegfried"])
+    assert [hit.file for hit in report.failures] == ["comments.parquet"]
+    assert "unreadable" in report.failures[0].describe()

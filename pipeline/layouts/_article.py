@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.layouts._line_shape import LineShape, join_paragraphs, paragraphs, word_count
-from pipeline.layouts.base import ChromeLine
+from pipeline.layouts.base import ChromeLine, ParsedComment, ParsedPage
 
 _NUMBER_WORDS = {
     "no": 0,
@@ -190,6 +190,27 @@ class Article:
     chrome: tuple[ChromeLine, ...]
     site: str | None
     n_comments_declared: int | None
+
+
+def assemble_page(
+    layout: str,
+    article: Article,
+    declared: int | None,
+    comments: Sequence[ParsedComment],
+    chrome: Sequence[ChromeLine],
+) -> ParsedPage:
+    """The ParsedPage of an article head plus its comments and chrome (chrome in line order)."""
+    return ParsedPage(
+        layout=layout,
+        title=article.title,
+        body=article.body,
+        site=article.site,
+        n_comments_declared=declared,
+        comments=tuple(comments),
+        chrome=tuple(sorted(chrome, key=lambda c: c.line_no)),
+        title_lines=article.title_lines,
+        body_lines=article.body_lines,
+    )
 
 
 def comment_count(text: str) -> int | None:

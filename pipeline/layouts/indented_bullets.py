@@ -39,7 +39,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.layouts._article import comment_count, is_widget_line, parse_article
+from pipeline.layouts._article import (
+    assemble_page,
+    comment_count,
+    is_widget_line,
+    parse_article,
+)
 from pipeline.layouts._line_shape import LineShape, shapes_of, word_count
 from pipeline.layouts._thread import ThreadBuilder
 from pipeline.layouts.base import (
@@ -231,17 +236,7 @@ def parse(page: PageText) -> ParsedPage:
     if declared is None:
         trailing = [comment_count(c.text) for c in chrome if c.reason == "comment-count"]
         declared = trailing[-1] if trailing else None
-    return ParsedPage(
-        layout=NAME,
-        title=article.title,
-        body=article.body,
-        site=article.site,
-        n_comments_declared=declared,
-        comments=comments,
-        chrome=tuple(sorted(chrome, key=lambda c: c.line_no)),
-        title_lines=article.title_lines,
-        body_lines=article.body_lines,
-    )
+    return assemble_page(NAME, article, declared, comments, chrome)
 
 
 def _sentence_bullet(shape: LineShape) -> bool:

@@ -38,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.layouts._article import (
+    assemble_page,
     comment_count,
     is_date_line,
     is_reply_form_heading,
@@ -261,17 +262,7 @@ def parse(page: PageText) -> ParsedPage:
         if regions.counter_index is not None
         else article.n_comments_declared
     )
-    return ParsedPage(
-        layout=NAME,
-        title=article.title,
-        body=article.body,
-        site=article.site,
-        n_comments_declared=declared,
-        comments=comments,
-        chrome=tuple(sorted(chrome, key=lambda c: c.line_no)),
-        title_lines=article.title_lines,
-        body_lines=article.body_lines,
-    )
+    return assemble_page(NAME, article, declared, comments, chrome)
 
 
 def _handle_shaped(shapes: tuple[LineShape, ...], index: int) -> bool:
