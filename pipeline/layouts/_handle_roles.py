@@ -61,8 +61,24 @@ _QUESTION = re.compile(r"\?(?:\s|[\"'”’)]*$)")
 _DETACHED_END = re.compile(r"\w\s+[.!?…]$")  # "northerntruthseeker .": a name, a stray mark
 _TRAILING_USERNAME = re.compile(r"\(\s*[\w.@\-]{2,}\s*\)$")
 
+# Where commenters address each other by handle: "@name", "thank you name,",
+# "name, please read ...". What is captured is compared with the candidate lines.
+_AT_NAME = re.compile(r"(?:^|(?<=\s))@([\w.\-]{2,40})")
+_CUED_NAME = re.compile(
+    r"\b(?i:thanks|thank you|thx|hey|hi|hello|dear|sorry|well said|good point|agreed)"
+    r",?[ \t]+([^\s,!.?…:;][^,!.?…:;\n]{0,38}?)(?=[ \t]*(?:[,!?…:;]|\.(?:\s|$)|$))",
+    re.M,
+)
+_OPENING_NAME = re.compile(
+    r"^([^\s,!.?…:;][^,!.?…:;\n]{0,38}?)(?:[ \t]*(?:,|…|\.\.\.)[ \t]*"
+    r"(?i:please|you|your|you're|go|read|stop|look|try|get|what|why|how|are|is|i|did)\b"
+    r"|[ \t]+(?i:is|was) (?i:so |absolutely |dead )?(?i:right|wrong)\b)",
+    re.M,
+)
+
 IMPOSSIBLE = 1e9
 RECURRENCE_BONUS = 0.75
+ADDRESSED_BONUS = 1.5  # another comment addresses this exact text by name
 PRIOR_CONTINUE = 0.3
 PRIOR_WEIGHT = 8.0
 MIN_CONTINUE, MAX_CONTINUE = 0.1, 0.6
@@ -210,6 +226,7 @@ def decode_roles(
     declared: int | None = None,
     every_comment_has_handle: bool = True,
     prior_continue: float = PRIOR_CONTINUE,
+    page_text: str = "",
 ) -> list[str]:
     """Roles for a page's units (handle state ``"H"``): shape evidence, one role
     for every occurrence of a text, the page's declared comment count, decoded.
@@ -228,9 +245,10 @@ def decode_roles(
     handle at every occurrence or at none), then moved towards ``declared``,
     the comment count the page states, if any (:func:`_towards_count`); when
     comments may have no handle (``every_comment_has_handle=False``) the count
-    only caps the handles.
+    only caps the handles. ``page_text``: the text of the comment zone, where
+    commenters address each other by handle (:func:`addressed_names`).
     """
-    odds = handle_log_odds(texts)
+    odds = handle_log_odds(texts, page_text)
     p_continue = prior_continue
     labels: list[str] = []
     for _ in range(ESTIMATION_ROUNDS):
@@ -247,16 +265,43 @@ def decode_roles(
     return labels
 
 
-def handle_log_odds(texts: Sequence[str | None]) -> list[float]:
+def handle_log_odds(texts: Sequence[str | None], page_text: str = "") -> list[float]:
     """Shape log-odds per unit (impossible for None), plus
-    :data:`RECURRENCE_BONUS` for a text that occurs more than once."""
+    :data:`RECURRENCE_BONUS` for a text that occurs more than once and
+    :data:`ADDRESSED_BONUS` for one that the page addresses by name
+    (:func:`addressed_names`)."""
     occurrences = Counter(t for t in texts if t is not None)
-    return [
-        -IMPOSSIBLE
-        if text is None
-        else shape_log_odds(text) + (RECURRENCE_BONUS if occurrences[text] > 1 else 0.0)
-        for text in texts
-    ]
+    named, at_named = addressed_names(page_text)
+    odds = []
+    for text in texts:
+        if text is None:
+            odds.append(-IMPOSSIBLE)
+            continue
+        score = shape_log_odds(text) + (RECURRENCE_BONUS if occurrences[text] > 1 else 0.0)
+        if text.strip() in named or _at_form(text) in at_named:
+            score += ADDRESSED_BONUS
+        odds.append(score)
+    return odds
+
+
+def addressed_names(page_text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What the page's comments address by name: texts after a greeting or
+    thanks and before punctuation ("thank you Not a bot, well said"), texts
+    opening a paragraph before a comma and a directive ("igor, please read")
+    or a verdict ("Mr. T is right ..."), and ``@name`` mentions (second set,
+    spaces dropped and lower-cased).
+
+    A commenter addresses another by handle, not by a line of someone's
+    comment, so a one-line paragraph named this way is more likely a handle.
+    """
+    named = {m.group(1).strip() for m in _CUED_NAME.finditer(page_text)}
+    named |= {m.group(1).strip() for m in _OPENING_NAME.finditer(page_text)}
+    at_named = {m.group(1).rstrip(".-").lower() for m in _AT_NAME.finditer(page_text)}
+    return frozenset(n for n in named if n), frozenset(n for n in at_named if n)
+
+
+def _at_form(text: str) -> str:
+    return "".join(text.split()).rstrip(".-").lower()
 
 
 def tied_decode(

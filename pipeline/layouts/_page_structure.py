@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.layouts._article import is_date_line
 from pipeline.layouts.base import ChromeLine, PageText
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -292,6 +293,9 @@ def read_head(page: PageText, paragraphs: Sequence[Paragraph]) -> ArticleHead:
         if all(is_site_line(t, site) for t in p.texts):
             skip.add(i)
             log += chrome(p.line_nos, page, "site-name")
+        elif all(is_date_line(t) for t in p.texts):  # a dateline is never the title
+            skip.add(i)
+            log += chrome(p.line_nos, page, "date-line")
         elif is_chrome_run(p) or all(is_numeric(t) for t in p.texts):
             skip.add(i)
             reason = "donation-widget" if any(is_numeric(t) for t in p.texts) else "site-chrome"

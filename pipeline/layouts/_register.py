@@ -98,6 +98,15 @@ _ADDRESSED = re.compile(
     r"(?:please|you|your|go|read|stop|look|try|get)\b)",
     re.I,
 )
+# A reader's verdict on the piece itself ("Thanks for the article", "great
+# post", "very informative piece"): news copy never reviews itself in its own voice.
+_ABOUT_THE_PIECE = re.compile(
+    r"\b(?:thanks|thank you|thx)(?: (?:so much|a lot))? for (?:the|this|your|a) "
+    r"(?:\w+ )?(?:article|post|piece|write-?up|report|story)\b"
+    r"|\b(?:great|excellent|informative|superb|brilliant|terrible|awful|lousy|biased)"
+    r"(?:,? (?:very|really|well-written|informative))? (?:article|piece|write-?up)\b",
+    re.I,
+)
 _REPLY_OPENERS = re.compile(
     r"^(?:\^|\+1\b|@|>|lol\b|lmao\b|haha|yeah\b|yes\b|yep\b|no,|nope\b|exactly\b|"
     r"agreed\b|indeed\b|sure\b|wow\b|thanks?\b|thank you\b|well said\b|good (?:one|point|"
@@ -273,7 +282,7 @@ def _comment_evidence(cues: RegisterCues) -> float:
         evidence += 0.8
     evidence += 0.6 * min(cues.imperatives, 2) + 1.5 * min(cues.emoticons, 1)
     evidence += 0.8 * min(cues.urls, 1) + 0.5 * min(cues.ellipses, 2)
-    evidence += 1.0 * min(cues.stance, 1)
+    evidence += 2.0 * min(cues.stance, 1)  # siding with a reader: replies do, news copy not
     if cues.words >= 10:
         shift = 8.0 * (_FUNCTION_WORD_PIVOT - cues.function_word_share)
         evidence += max(-0.6, min(0.5, shift))
@@ -295,11 +304,20 @@ def _news_evidence(cues: RegisterCues) -> float:
 
 def is_unmistakably_comment(text: str) -> bool:
     """Cues news copy never has in its own voice: chat slang ("lol", "imo"),
-    emoticons, an @-mention of another reader."""
+    emoticons, an @-mention of another reader, a verdict on the piece itself
+    ("Thanks for the article")."""
     own_voice = outside_quotes(text)
     if _EMOTICON.search(own_voice) or _AT_MENTION.search(own_voice):
         return True
+    if _ABOUT_THE_PIECE.search(own_voice):
+        return True
     return any(_folded(w) in _SLANG_DECISIVE for w in words_of(own_voice))
+
+
+def opens_with_address(text: str) -> bool:
+    """Whether a paragraph opens by addressing someone ("Hey Rob, ...", "@x",
+    "igor, please ..."): the way a new message starts, not a continuation."""
+    return bool(_ADDRESSED.match(text.lstrip()))
 
 
 def is_reply_opener(text: str) -> bool:

@@ -29,7 +29,10 @@ Method:
    empty comment (costly). How often this site puts a handle only one blank
    under the previous comment is read from the lines that are clearly
    handles; a comment without handle rarely opens with a handle-sized line
-   that more paragraphs follow. So "End of story." under a comment is a body
+   that more paragraphs follow, and a paragraph opening by addressing someone
+   ("Hey Rob, ...") rarely continues the one above it; a line that other
+   comments address by name is more likely a handle (``addressed_names``).
+   So "End of story." under a comment is a body
    line, and "Assad must stay (gr8rambino)" after a wide gap, with a body one
    blank below, is a handle. Page-wide: a recurring line has one role at all
    its occurrences; a declared count caps the handles.
@@ -73,6 +76,7 @@ from pipeline.layouts._page_structure import (
     split_paragraphs,
     words,
 )
+from pipeline.layouts._register import opens_with_address
 from pipeline.layouts.base import (
     ChromeLine,
     LayoutMismatch,
@@ -87,8 +91,9 @@ EMPTY_COMMENT_COST = 3.0
 ARTICLE_END_COST = 0.5
 TRAILING_HANDLE_COST = 1.5
 CLEAR_HANDLE_ODDS = 1.5  # shape log-odds of a line that is clearly a handle
-IMAGE_BELOW_PARAGRAPH_COST = 2.0  # an image sits under its text or a handle, not a blank below
+IMAGE_BELOW_PARAGRAPH_COST = 3.0  # an image sits under its text or a handle, not a blank below
 SHORT_OPENING_COST = 2.0  # a comment without handle opening with a handle-sized line
+ADDRESS_CONTINUES_COST = 1.0  # "Hey Rob, ..." opens a message; it rarely continues one
 HANDLE_WORDS = 6
 PRIOR_CONTINUE_AFTER_ONE_BLANK = 0.6  # one blank under a body line: mostly the same comment
 WIDE_GAP = 2
@@ -171,6 +176,8 @@ def _label(units: Sequence[Unit], declared: int | None) -> list[str]:
         for text, unit in zip(texts, units, strict=True)
     ]
 
+    addressed = [bool(u.texts) and opens_with_address(u.texts[0]) for u in units]
+
     def emission_for(odds: Sequence[float]) -> Callable[[int, str], float]:
         def emission(i: int, state: str) -> float:
             unit = units[i]
@@ -202,7 +209,8 @@ def _label(units: Sequence[Unit], declared: int | None) -> list[str]:
             if state == "B" and not units[i].texts:
                 return continue_cost + IMAGE_BELOW_PARAGRAPH_COST
             if state == "B":
-                return continue_cost + (SHORT_OPENING_COST if short_opening[i - 1] else 0.0)
+                opening = SHORT_OPENING_COST if short_opening[i - 1] else 0.0
+                return continue_cost + opening + (ADDRESS_CONTINUES_COST if addressed[i] else 0.0)
             return end_cost + narrow_cost
 
         return transition
@@ -225,6 +233,7 @@ def _label(units: Sequence[Unit], declared: int | None) -> list[str]:
         declared,
         every_comment_has_handle=False,
         prior_continue=PRIOR_CONTINUE_AFTER_ONE_BLANK,
+        page_text=joined(u.texts for u in units),
     )
 
 

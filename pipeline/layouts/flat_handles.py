@@ -192,9 +192,11 @@ def _label(units: Sequence[Unit], header_line_candidate: bool, declared: int | N
     def final(state: str) -> float:
         return TRAILING_HANDLE_COST if state == "H" and len(units[-1].texts) == 1 else 0.0
 
+    page_text = "\n\n".join("\n".join(u.texts) for u in units)
     return decode_roles(
-        texts, ("H", "B", "X"), emission_for, transition_for, final, continuations, declared
-    )
+        texts, ("H", "B", "X"), emission_for, transition_for, final, continuations, declared,
+        page_text=page_text,
+    )  # fmt: skip
 
 
 def _comments(units: Sequence[Unit], labels: Sequence[str]) -> list[ParsedComment]:

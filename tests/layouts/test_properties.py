@@ -12,6 +12,9 @@ Pages come from ``pipeline.synth.strategies``; the comparison form from
 
 from __future__ import annotations
 
+import difflib
+import pprint
+
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -22,10 +25,10 @@ from pipeline.synth.strategies import RenderedCase, rendered_pages
 
 parse_stage = pytest.importorskip("pipeline.stages.parse")
 
-# derandomize: CI explores the same 200 examples per family every run, so main
+# derandomize: CI explores the same 300 examples per family every run, so main
 # stays green or red for a reason; run with --hypothesis-seed=N to explore more.
 LAW_SETTINGS = settings(
-    max_examples=200,
+    max_examples=300,
     deadline=None,
     derandomize=True,
     # No shrinking in CI: a failure is reported at once (run locally with
@@ -34,14 +37,6 @@ LAW_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-# Known parser weaknesses (issue 3 stays open until these pass): each law still
-# runs in CI and an unexpected pass is reported, not an error.
-KNOWN_WEAK = pytest.mark.xfail(
-    strict=False,
-    reason="known parser weakness on some generated pages; see the issue 3 note",
-)
-
-
 def check_laws(case: RenderedCase) -> None:
     page = PageText.from_text(f"generated_{case.family}.txt", case.text)
     parsed = parse_stage.parse_page(page)
@@ -49,10 +44,16 @@ def check_laws(case: RenderedCase) -> None:
         assert parsed.layout == case.family
     accounting = line_accounting_errors(page, parsed)
     assert accounting.ok, accounting.describe()
-    assert parsed_view(case.family, parsed) == expected_view(case.family, case.page)
+    got, want = parsed_view(case.family, parsed), expected_view(case.family, case.page)
+    differs = "parse differs from the rendered page (- expected, + parsed)"
+    assert got == want, f"{differs}:\n{_diff(want, got)}"
 
 
-@KNOWN_WEAK
+def _diff(want: object, got: object) -> str:
+    lines = [pprint.pformat(view, width=120).splitlines() for view in (want, got)]
+    return "\n".join(difflib.unified_diff(*lines, lineterm="", n=1))
+
+
 @LAW_SETTINGS
 @given(rendered_pages("flat_handles"))
 def test_flat_handles_parse_render_law(case: RenderedCase) -> None:
@@ -65,7 +66,6 @@ def test_numbered_parse_render_law(case: RenderedCase) -> None:
     check_laws(case)
 
 
-@KNOWN_WEAK
 @LAW_SETTINGS
 @given(rendered_pages("indented_bullets"))
 def test_indented_bullets_parse_render_law(case: RenderedCase) -> None:
@@ -78,7 +78,6 @@ def test_blank_separated_parse_render_law(case: RenderedCase) -> None:
     check_laws(case)
 
 
-@KNOWN_WEAK
 @LAW_SETTINGS
 @given(rendered_pages("no_handles"))
 def test_no_handles_parse_render_law(case: RenderedCase) -> None:
