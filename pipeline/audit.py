@@ -1,10 +1,11 @@
 """The leak audit: no commenter handle may appear anywhere in a release.
 
 ``audit_release(release_dir, raw_handles, common_words)`` scans every file of
-a release directory - every string column of every Parquet file (with
-pyarrow.compute, one combined case-insensitive RE2 pattern per batch of
-handles, so it scales to millions of rows), every other file as text lines
-(JSON, Markdown, CFF, YAML, checksums), and every file name - for:
+a release directory - every string column of every Parquet file, each shard
+of a sharded table included (with pyarrow.compute, one combined
+case-insensitive RE2 pattern per batch of handles, so it scales to millions
+of rows), every other file as text lines (JSON, Markdown, CFF, YAML,
+checksums), and every file name - for:
 
 * every raw handle that is not a common word (case-insensitive, bounded by
   non-letters/digits, white space inside a handle matching any white space);
@@ -37,6 +38,7 @@ import pyarrow.parquet as pq
 
 from pipeline.common_words import ENGLISH
 from pipeline.mentions import WORD_RE, distinctive_parts, public_words
+from pipeline.shards import table_of_file
 
 FULL_HANDLE = "a commenter handle"
 HANDLE_PART = "a distinctive part of a commenter handle"
@@ -166,13 +168,19 @@ def _combined(literals: list[str]) -> tuple[str, ...]:
 
 
 def _article_names(release_dir: Path) -> frozenset[str]:
-    path = release_dir / "articles.parquet"
-    if not path.exists():
-        return frozenset()
-    schema = pq.read_schema(path)
-    columns = [c for c in ("title", "body") if c in schema.names]
-    table = pq.read_table(path, columns=columns)
-    return public_words(t for c in columns for t in table.column(c).to_pylist() if t)
+    """Words the articles use as names, from every articles file (whole or shards)."""
+    names: frozenset[str] = frozenset()
+    for path in sorted(release_dir.glob("articles*.parquet")):
+        if table_of_file(path.name) != "articles":
+            continue
+        try:
+            schema = pq.read_schema(path)
+            columns = [c for c in ("title", "body") if c in schema.names]
+            table = pq.read_table(path, columns=columns)
+        except (OSError, pa.ArrowException):
+            continue  # the scan of that file reports it unreadable
+        names |= public_words(t for c in columns for t in table.column(c).to_pylist() if t)
+    return names
 
 
 def _matching_rows(values: pa.Array, patterns: tuple[str, ...]) -> np.ndarray:
@@ -198,7 +206,7 @@ def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit
 
 
 def _scan_parquet(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
-    table_name = path.stem
+    table_name = table_of_file(path.name) or path.stem
     hits: list[AuditHit] = []
     offset = 0
     try:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from pipeline.executors import Executor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
 from pipeline.runner import Runner, StageRun, StageSpec
+from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -173,11 +175,14 @@ def build_release(
     console: Console | None = None,
     executor: Executor | None = None,
     partition_pages: int = PARTITION_PAGES,
+    max_rows_per_file: Mapping[str, int] = MAX_ROWS_PER_FILE,
 ) -> BuildResult:
     """Run the whole pipeline and publish version ``version``.
 
     ``executor`` runs the per-page stages (default: in this process);
-    ``partition_pages`` is how many seed files make one partition.
+    ``partition_pages`` is how many seed files make one partition;
+    ``max_rows_per_file`` is the row limit per release file of each table, above
+    which it is written as numbered shards (pipeline/shards.py; tests lower it).
     """
     parse_version(version)
     console = console or Console(stderr=True)
@@ -193,7 +198,9 @@ def build_release(
         seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
         partition_pages=partition_pages,
     )  # fmt: skip
-    return publish_release(runner, dist_dir, version, key, preview, date=date)
+    return publish_release(
+        runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
+    )
 
 
 def run_stages(
@@ -221,18 +228,26 @@ def publish_release(
     preview: bool,
     *,
     date: str | None = None,
+    max_rows_per_file: Mapping[str, int] = MAX_ROWS_PER_FILE,
 ) -> BuildResult:
-    """Write, audit and atomically publish the release the runner's stages produced."""
+    """Write, audit and atomically publish the release the runner's stages produced.
+
+    A table of more than ``max_rows_per_file[table]`` rows is written as
+    numbered shards (pipeline/shards.py).
+    """
     publish_started = time.perf_counter()
     target = (runner.build_dir / "preview" if preview else dist_dir) / version
     raw_handles = _raw_handles(runner.read("parse", "comments", ["handle"]))
+    tables = {name: runner.read("release", name) for name in TABLES}
     ctx = ReleaseContext(
         version=version,
         date=date or release_date(target),
         preview=preview,
         key_fingerprint=key.fingerprint(),
-        tables={name: runner.read("release", name) for name in TABLES},
-        table_files={name: (f"{name}.parquet",) for name in TABLES},
+        tables=tables,
+        table_files=release_file_names(
+            {name: table.num_rows for name, table in tables.items()}, max_rows_per_file
+        ),
         stage_reports={run.name: run.report for run in runner.runs},
         previous_release=None if preview else previous_release(dist_dir, version),
     )

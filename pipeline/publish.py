@@ -15,6 +15,12 @@ v2), croissant.json, DATASHEET.md (+ figures), README.md (dataset card),
 CHANGELOG.md, CITATION.cff, LICENSE-DATA.md and SHA256SUMS over every other
 file. Rows are sorted by primary key; Parquet is written by
 pipeline/tables.py with fixed settings.
+
+A table larger than its row limit is written as numbered shards instead of
+one file (names and split: pipeline/shards.py); ``ctx.table_files`` says which.
+Every shard is a resource of its own in datapackage.json (see
+:func:`datapackage` for why), a FileObject in croissant.json, a data file of
+its config in the dataset card, and a line of SHA256SUMS.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.docs.terms import LICENSE_ID
 from pipeline.errors import ReleaseConflict
 from pipeline.schemas import contract
+from pipeline.shards import is_sharded, row_ranges
 from pipeline.tables import fsync_path, write_parquet
 
 DATA_LICENSE_TITLE = (
@@ -55,10 +62,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_file_names(ctx_tables: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
-    return {name: (f"{name}.parquet",) for name in TABLES if name in ctx_tables}
-
-
 def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, object]:
     """The Frictionless v2 Data Package descriptor of the release.
 
@@ -66,26 +69,22 @@ def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, obj
     foreignKeys and ``hash`` (sha256). ``bytes`` is deliberately not declared:
     frictionless-py fails any declared bytes on Parquet resources; SHA256SUMS
     and ``python -m pipeline validate`` verify sizes and hashes instead.
+
+    A sharded table is one resource per shard, named after its file
+    (``comments-00000-of-00003``), not one multipart resource (``path`` a list):
+    frictionless-py 5.21 reads only the first file of a multipart Parquet
+    resource and reports it valid, so the other shards would go unchecked.
+    What a per-shard resource cannot express: its primaryKey is unique within
+    the shard only, and a foreign key into a *sharded* table cannot be declared
+    at all (a reference names one resource); such a foreign key is left out
+    and the resource description says so. ``python -m pipeline validate``
+    checks keys and foreign keys on the whole, concatenated tables.
     """
-    resources = []
-    for table in TABLES:
-        schema = dict(contract("release", table).descriptor)
-        schema.pop("title", None)
-        schema.pop("description", None)
-        for file_name in ctx.table_files[table]:
-            resources.append(
-                {
-                    "name": file_name.removesuffix(".parquet").replace(".", "-"),
-                    "type": "table",
-                    "path": file_name,
-                    "format": "parquet",
-                    "mediatype": "application/vnd.apache.parquet",
-                    "title": contract("release", table).descriptor.get("title", table),
-                    "description": contract("release", table).descriptor.get("description", ""),
-                    "hash": f"sha256:{hashes[file_name]}",
-                    "schema": schema,
-                }
-            )
+    resources = [
+        _resource(ctx, table, file_name, hashes)
+        for table in TABLES
+        for file_name in ctx.table_files[table]
+    ]
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": ctx.name,
@@ -107,8 +106,9 @@ def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, obj
         "sources": [
             {
                 "title": "Scraped news pages with reader comment sections (seed files)",
-                "path": "sources.parquet",
+                "path": file_name,
             }
+            for file_name in ctx.table_files["sources"]
         ],
         "contributors": [{"title": "Corpus maintainers", "roles": ["publisher"]}],
         "keywords": ["news comments", "online discourse", "propaganda", "toxicity"],
@@ -118,6 +118,55 @@ def datapackage(ctx: ReleaseContext, hashes: Mapping[str, str]) -> dict[str, obj
     }
 
 
+def _resource(
+    ctx: ReleaseContext, table: str, file_name: str, hashes: Mapping[str, str]
+) -> dict[str, object]:
+    """The datapackage.json resource of one file of ``table`` (the whole table or a shard)."""
+    descriptor = contract("release", table).descriptor
+    schema = {k: v for k, v in descriptor.items() if k not in ("title", "description")}
+    title = descriptor.get("title", table)
+    description = descriptor.get("description", "")
+    files = ctx.table_files[table]
+    if is_sharded(files):
+        title = f"{title} (shard {files.index(file_name) + 1} of {len(files)})"
+        description += (
+            f" This file is shard {files.index(file_name) + 1} of {len(files)}: the table is "
+            f"the concatenation of {files[0]} to {files[-1]} in name order, and its primary "
+            "key is unique across all of them."
+        )
+    unexpressed = [
+        fk for fk in schema.get("foreignKeys", []) if is_sharded(ctx.table_files[_target(fk)])
+    ]
+    if unexpressed:
+        schema["foreignKeys"] = [fk for fk in schema["foreignKeys"] if fk not in unexpressed]
+        if not schema["foreignKeys"]:
+            del schema["foreignKeys"]
+        for fk in unexpressed:
+            description += (
+                f" Foreign key {', '.join(fk['fields'])} -> {_target(fk)}."
+                f"{', '.join(fk['reference']['fields'])} is not declared here because "
+                f"{_target(fk)} is split into shards and a Frictionless reference names a "
+                "single resource; `python -m pipeline validate` checks it."
+            )
+    return {
+        "name": file_name.removesuffix(".parquet").replace(".", "-"),
+        "type": "table",
+        "path": file_name,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "title": title,
+        "description": description,
+        "hash": f"sha256:{hashes[file_name]}",
+        "schema": schema,
+    }
+
+
+def _target(foreign_key: Mapping[str, object]) -> str:
+    reference = foreign_key["reference"]
+    assert isinstance(reference, Mapping)
+    return str(reference["resource"])
+
+
 DocumentWriter = Callable[[ReleaseContext, Path], None]
 
 
@@ -125,13 +174,7 @@ def write_release_files(
     ctx: ReleaseContext, out_dir: Path, documents: list[DocumentWriter]
 ) -> dict[str, str]:
     """Write every file of the release into ``out_dir``; return file -> sha256."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for table in TABLES:
-        (file_name,) = ctx.table_files[table]
-        write_parquet(ctx.tables[table], out_dir / file_name)
-    hashes = {
-        name: sha256_file(out_dir / name) for files in ctx.table_files.values() for name in files
-    }
+    hashes = write_table_files(ctx, out_dir)
     (out_dir / "datapackage.json").write_text(
         json.dumps(datapackage(ctx, hashes), indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -139,6 +182,23 @@ def write_release_files(
     for write_document in documents:
         write_document(ctx, out_dir)
     return write_checksums(out_dir)
+
+
+def write_table_files(ctx: ReleaseContext, out_dir: Path) -> dict[str, str]:
+    """Write every table into its file(s) (``ctx.table_files``); return file -> sha256.
+
+    A sharded table's shards are consecutive slices of it, in name order.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    hashes: dict[str, str] = {}
+    for table in TABLES:
+        whole, files = ctx.tables[table], ctx.table_files[table]
+        ranges = row_ranges(whole.num_rows, len(files))
+        for file_name, (offset, length) in zip(files, ranges, strict=True):
+            shard = whole if len(files) == 1 else whole.slice(offset, length)
+            write_parquet(shard, out_dir / file_name)
+            hashes[file_name] = sha256_file(out_dir / file_name)
+    return hashes
 
 
 def write_checksums(out_dir: Path) -> dict[str, str]:

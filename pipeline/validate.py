@@ -5,10 +5,13 @@ Checks, collecting every problem rather than stopping at the first:
 1. SHA256SUMS: every listed file exists and has that hash; every file in the
    directory is listed.
 2. datapackage.json: readable, version matches the directory, every resource
-   file exists and its ``hash`` matches.
-3. Every table: pandera against schema/release (every row), then the
+   file exists and its ``hash`` matches; each table is one file or a complete
+   set of numbered shards (pipeline/shards.py), and no Parquet file in the
+   directory is left out.
+3. Every table (its shards concatenated in name order): pandera against
+   schema/release (every row, so keys are unique across shards), then the
    cross-table checks (foreign keys, threading, n_comments, kept ids).
-4. Frictionless on every table (all rows up to the runner's row limit, a
+4. Frictionless on every file (all rows up to the runner's row limit, a
    deterministic sample above it).
 5. The privacy leak audit, when the build's pre-anonymisation output
    (BUILD/parse/comments.parquet) is at hand.
@@ -28,6 +31,7 @@ from pipeline.docs.context import TABLES
 from pipeline.publish import CHECKSUMS, sha256_file
 from pipeline.runner import FRICTIONLESS_ROW_LIMIT, frictionless_problems
 from pipeline.schemas import contract, relation_problems, table_problems
+from pipeline.shards import files_label, names_of_shards, table_of_file
 
 
 def checksum_problems(release_dir: Path) -> list[str]:
@@ -74,7 +78,10 @@ def datapackage_problems(release_dir: Path) -> tuple[list[str], dict[str, list[s
     files: dict[str, list[str]] = {}
     for resource in descriptor.get("resources", []):
         file_name = resource.get("path", "")
-        table = file_name.split(".")[0].split("-")[0]
+        table = table_of_file(file_name) if isinstance(file_name, str) else None
+        if table not in TABLES:
+            problems.append(f"datapackage.json: resource path {file_name!r} is not a table file")
+            continue
         files.setdefault(table, []).append(file_name)
         file_path = release_dir / file_name
         if not file_path.is_file():
@@ -83,7 +90,27 @@ def datapackage_problems(release_dir: Path) -> tuple[list[str], dict[str, list[s
         declared = str(resource.get("hash", "")).removeprefix("sha256:")
         if declared != sha256_file(file_path):
             problems.append(f"{file_name}: hash differs from datapackage.json")
-    return problems, files
+    return problems + shard_problems(release_dir, files), files
+
+
+def shard_problems(release_dir: Path, files: dict[str, list[str]]) -> list[str]:
+    """Each table is one file or a complete, consistently numbered set of shards, and every
+    Parquet file in the release is one of them."""
+    problems: list[str] = []
+    for table, names in sorted(files.items()):
+        expected = names_of_shards(table, len(names))
+        if sorted(names) != list(expected):
+            problems.append(
+                f"datapackage.json: {table} is declared as {', '.join(sorted(names))}; "
+                f"expected {expected[0]} ... {expected[-1]} (one file, or every numbered shard)"
+            )
+    declared = {name for names in files.values() for name in names}
+    problems += [
+        f"{path.name}: a Parquet file not declared in datapackage.json"
+        for path in sorted(release_dir.glob("*.parquet"))
+        if path.name not in declared
+    ]
+    return problems
 
 
 def _read_table(release_dir: Path, files: list[str]) -> pa.Table | str:
@@ -105,7 +132,8 @@ def table_and_relation_problems(
             problems.append(loaded)
             continue
         found = table_problems(contract("release", table_name), loaded)
-        problems += [f"{names[0]}: {p.describe()}" for p in found]
+        label = files_label(table_name, names)
+        problems += [f"{label}: {p.describe()}" for p in found]
         if not found:
             tables[table_name] = loaded
             for name in names:

@@ -84,3 +84,31 @@ def test_an_unreadable_parquet_file_fails_the_audit_instead_of_crashing(tmp_path
     report = audit_release(tmp_path, ["Siegfried"])
     assert [hit.file for hit in report.failures] == ["comments.parquet"]
     assert "unreadable" in report.failures[0].describe()
+
+
+def test_every_shard_is_scanned_and_a_hit_names_its_shard(tmp_path):
+    def shard(name: str, texts: list[str]) -> None:
+        table = pa.table({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts})
+        pq.write_table(table, tmp_path / name)
+
+    shard("comments-00000-of-00003.parquet", ["fine", "also fine"])
+    shard("comments-00001-of-00003.parquet", ["ok", "JERRY HAMILTON was here", "Hey Promitheas!"])
+    shard("comments-00002-of-00003.parquet", ["fine"])
+    pq.write_table(
+        pa.table({"title": ["Bashar al-Assad visits"], "body": ["x"]}),
+        tmp_path / "articles-00001-of-00002.parquet",
+    )
+    pq.write_table(
+        pa.table({"title": ["t"], "body": ["y"]}), tmp_path / "articles-00000-of-00002.parquet"
+    )
+    report = audit_release(tmp_path, HANDLES)
+    assert report.files_scanned == 5
+    assert {(h.file, h.place) for h in report.failures} == {
+        ("comments-00001-of-00003.parquet", "column 'text', row 1"),
+        ("comments-00001-of-00003.parquet", "column 'text', row 2"),
+    }
+    # "Assad" is a name in the second articles shard: a warning in comments, as unsharded.
+    shard("comments-00002-of-00003.parquet", ["support for Assad"])
+    report = audit_release(tmp_path, HANDLES)
+    assert any(h.file == "comments-00002-of-00003.parquet" for h in report.warnings)
+    assert not any(h.file == "comments-00002-of-00003.parquet" for h in report.failures)

@@ -166,3 +166,63 @@ def test_a_version_smaller_than_the_changes_demand_is_refused(tmp_path: Path) ->
     minor = dataclasses.replace(patch, version="1.1.0")
     write_changelog(minor, tmp_path / "out-minor")
     assert "minor" in (tmp_path / "out-minor" / "CHANGELOG.md").read_text().lower()
+
+
+def _sharded_package(limit: int) -> dict:
+    from pipeline.docs.context import TABLES
+    from pipeline.publish import datapackage
+    from tests.docs.tiny_release import make_context
+
+    ctx = make_context(max_rows_per_file=limit)
+    hashes = {name: "0" * 64 for table in TABLES for name in ctx.table_files[table]}
+    return datapackage(ctx, hashes)
+
+
+def test_every_shard_is_a_resource_with_the_foreign_keys_frictionless_can_check() -> None:
+    resources = {r["name"]: r for r in _sharded_package(3)["resources"]}
+    shards = [f"comments-{i:05d}-of-00003" for i in range(3)]
+    assert [name for name in resources if name.startswith("comments")] == shards
+    assert "articles" in resources  # 3 rows: one file
+    for name in shards:
+        assert resources[name]["path"] == f"{name}.parquet"
+        assert resources[name]["schema"]["foreignKeys"] == [
+            {
+                "fields": ["article_id"],
+                "reference": {"resource": "articles", "fields": ["article_id"]},
+            }
+        ]
+        assert "unique across all of them" in resources[name]["description"]
+    # With articles in shards no single resource can be referenced: said, not declared.
+    resources = {r["name"]: r for r in _sharded_package(2)["resources"]}
+    comments = [r for name, r in resources.items() if name.startswith("comments-")]
+    assert comments and all("foreignKeys" not in r["schema"] for r in comments)
+    assert all("pipeline validate` checks it" in r["description"] for r in comments)
+
+
+def test_frictionless_finds_a_dangling_article_id_in_the_second_comments_shard(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    import frictionless
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.publish import write_release_files
+    from pipeline.tables import write_parquet
+    from tests.docs.tiny_release import make_context
+
+    write_release_files(make_context(max_rows_per_file=3), tmp_path, [])
+    second = tmp_path / "comments-00001-of-00003.parquet"
+    comments = pq.read_table(second)
+    dangling = pa.array(["a_" + "9" * 16] * comments.num_rows)
+    write_parquet(comments.set_column(1, "article_id", dangling), second)
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    for resource in package["resources"]:
+        resource.pop("hash")
+    (tmp_path / "datapackage.json").write_text(json.dumps(package))
+    report = frictionless.Package(str(tmp_path / "datapackage.json")).validate()
+    errors = {(task.name, error.type) for task in report.tasks for error in task.errors}
+    assert errors == {("comments-00001-of-00003", "foreign-key")}
+    problems, _ = validate_release(tmp_path)
+    assert any("comments-00001-of-00003.parquet" in p for p in problems)

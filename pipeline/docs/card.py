@@ -5,6 +5,8 @@ The YAML header declares one config per table (its Parquet files as the
 schemas, so ``datasets.load_dataset("dist/X.Y.Z", "comments")`` works
 offline. The body says what the data is, how to load it with pandas, polars,
 DuckDB and ``datasets``, the content warning, the licence and how to cite.
+A sharded table's config lists every shard by name; the loader snippets then
+read ``comments-*.parquet`` (pipeline/shards.py: name order is row order).
 Pure: a ReleaseContext in, Markdown out. Never labels the data with an open
 content licence.
 """
@@ -18,6 +20,7 @@ import yaml
 
 from pipeline.docs import terms
 from pipeline.docs.context import ReleaseContext
+from pipeline.shards import is_sharded, shard_glob
 
 LICENSE_NAME = "noncommercial-research-tdm"
 SPLIT = "train"
@@ -157,21 +160,14 @@ def _what_it_is(ctx: ReleaseContext) -> list[str]:
 
 def _how_to_load(ctx: ReleaseContext) -> list[str]:
     here = f"dist/{ctx.version}"
-    comments = ctx.table_files["comments"][0]
+    files = ctx.table_files["comments"]
     return [
         "## Load it",
         "",
         "From a checkout of the repository (paths are relative to its root):",
         "",
         "```python",
-        "import pandas as pd",
-        f'comments = pd.read_parquet("{here}/{comments}")',
-        "",
-        "import polars as pl",
-        f'comments = pl.read_parquet("{here}/{comments}")',
-        "",
-        "import duckdb",
-        f"comments = duckdb.sql(\"SELECT * FROM '{here}/{comments}'\").df()",
+        *(_sharded_loaders(here, files) if is_sharded(files) else _file_loaders(here, files[0])),
         "",
         "from datasets import load_dataset",
         f'comments = load_dataset("{here}", "comments", split="{SPLIT}")',
@@ -181,8 +177,56 @@ def _how_to_load(ctx: ReleaseContext) -> list[str]:
         f"`{SPLIT}` split holding the whole table (no train/test split is recommended:",
         "see DATASHEET.md for how to split without leaking near duplicates).",
         "",
+        *_shards_note(ctx),
         *_empty_tables_note(ctx),
     ]
+
+
+def _file_loaders(here: str, comments: str) -> list[str]:
+    return [
+        "import pandas as pd",
+        f'comments = pd.read_parquet("{here}/{comments}")',
+        "",
+        "import polars as pl",
+        f'comments = pl.read_parquet("{here}/{comments}")',
+        "",
+        "import duckdb",
+        f"comments = duckdb.sql(\"SELECT * FROM '{here}/{comments}'\").df()",
+    ]
+
+
+def _sharded_loaders(here: str, files: tuple[str, ...]) -> list[str]:
+    """pandas, polars and DuckDB on every shard, in name (= row) order."""
+    shards = f"{here}/{shard_glob('comments')}"
+    return [
+        f"# comments is in {len(files)} shards: {files[0]} ... {files[-1]}",
+        "import glob",
+        "import pandas as pd",
+        f'shards = sorted(glob.glob("{shards}"))',
+        "comments = pd.concat(map(pd.read_parquet, shards), ignore_index=True)",
+        "",
+        "import polars as pl",
+        f'comments = pl.read_parquet("{shards}")',
+        "",
+        "import duckdb",
+        f"comments = duckdb.sql(\"SELECT * FROM '{shards}'\").df()",
+    ]
+
+
+def _shards_note(ctx: ReleaseContext) -> list[str]:
+    sharded = [t for t in terms.released_tables() if is_sharded(ctx.table_files[t])]
+    if not sharded:
+        return []
+    lines = [
+        "Tables too large for one file are split, in primary-key order, into numbered",
+        "shards `<table>-00000-of-0000N.parquet`; concatenated in name order they are the",
+        "table, and `<table>-*.parquet` matches one table's shards only:",
+        "",
+    ]
+    for table in sharded:
+        files = ctx.table_files[table]
+        lines.append(f"- `{table}`: {len(files)} shards, `{files[0]}` to `{files[-1]}`")
+    return [*lines, ""]
 
 
 def _empty_tables_note(ctx: ReleaseContext) -> list[str]:

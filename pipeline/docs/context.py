@@ -18,11 +18,11 @@ class ReleaseContext:
 
     ``tables`` are the released tables (articles, comments, duplicates,
     sources), already anonymised; ``table_files`` lists, per table, the file
-    names under the release directory that hold it (one file, or numbered
-    shards); ``stage_reports`` are the runner's per-stage reports (figures
-    only, never handles); ``key_fingerprint`` is the pseudonym key's public
-    fingerprint; ``previous_release`` is the newest earlier version directory
-    in dist/ (for the changelog), or None.
+    names under the release directory that hold it, in row order (one file, or
+    numbered shards: pipeline/shards.py); ``stage_reports`` are the runner's
+    per-stage reports (figures only, never handles); ``key_fingerprint`` is the
+    pseudonym key's public fingerprint; ``previous_release`` is the newest
+    earlier version directory in dist/ (for the changelog), or None.
     """
 
     version: str

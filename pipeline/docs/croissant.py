@@ -5,6 +5,14 @@ RecordSet per table with a Field per column: types and descriptions come from
 schema/release (via pipeline/docs/terms.py), never restated here. The
 responsible-AI (``rai:``) properties carry the datasheet's answers in short.
 
+A table written as numbered shards (pipeline/shards.py) has a FileObject per
+shard (each with its sha256) and a FileSet ``<table>-shards`` whose
+``includes`` glob (``<table>-*.parquet``) matches exactly those shards; its
+RecordSet's fields are extracted from the FileSet, which mlcroissant reads
+in sorted name order, i.e. row order. Croissant cannot say that the FileSet
+is made of those FileObjects (``containedIn`` is for archives and
+directories), nor give a FileSet a checksum: the FileObjects carry the hashes.
+
 Two things mlcroissant needs that are easy to get wrong:
 
 * a reference is written ``{"field": {"@id": "<record set>/<column>"}}``;
@@ -23,6 +31,7 @@ from typing import Any
 
 from pipeline.docs import stats, terms
 from pipeline.docs.context import ReleaseContext
+from pipeline.shards import is_sharded, shard_glob
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 PARQUET = "application/x-parquet"
@@ -61,10 +70,8 @@ def croissant(ctx: ReleaseContext, file_hashes: Mapping[str, str]) -> dict[str, 
             "url": terms.LICENSE_FILE,
         },
         "citeAs": _cite_as(ctx),
-        "distribution": [
-            _file_object(name, file_hashes) for name in _table_file_names(ctx).values()
-        ],
-        "recordSet": [_record_set(table, file) for table, file in _table_file_names(ctx).items()],
+        "distribution": _distribution(ctx, file_hashes),
+        "recordSet": [_record_set(table, source) for table, source in _sources(ctx).items()],
         **_responsible_ai(ctx),
     }
 
@@ -92,17 +99,27 @@ def _context() -> dict[str, Any]:
     }
 
 
-def _table_file_names(ctx: ReleaseContext) -> dict[str, str]:
-    names: dict[str, str] = {}
+def _distribution(ctx: ReleaseContext, file_hashes: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A FileObject per file, and after a sharded table's shards its FileSet."""
+    distribution: list[dict[str, Any]] = []
     for table in terms.released_tables():
         files = ctx.table_files[table]
-        if len(files) != 1:
-            raise ValueError(
-                f"croissant: table {table!r} is in {len(files)} files {files}; "
-                "only one Parquet file per table is described (shards need a FileSet)"
-            )
-        names[table] = files[0]
-    return names
+        distribution += [_file_object(name, file_hashes) for name in files]
+        if is_sharded(files):
+            distribution.append(_file_set(table, files))
+    return distribution
+
+
+def _sources(ctx: ReleaseContext) -> dict[str, dict[str, Any]]:
+    """table -> where its fields come from: its one FileObject, or its shards' FileSet."""
+    sources: dict[str, dict[str, Any]] = {}
+    for table in terms.released_tables():
+        files = ctx.table_files[table]
+        if is_sharded(files):
+            sources[table] = {"fileSet": {"@id": _file_set_id(table)}}
+        else:
+            sources[table] = {"fileObject": {"@id": files[0]}}
+    return sources
 
 
 def _file_object(name: str, file_hashes: Mapping[str, str]) -> dict[str, Any]:
@@ -118,7 +135,25 @@ def _file_object(name: str, file_hashes: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _record_set(table: str, file_name: str) -> dict[str, Any]:
+def _file_set_id(table: str) -> str:
+    return f"{table}-shards"
+
+
+def _file_set(table: str, files: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "@type": "cr:FileSet",
+        "@id": _file_set_id(table),
+        "name": _file_set_id(table),
+        "description": (
+            f"The {len(files)} shards of the {table} table ({files[0]} to {files[-1]}); "
+            "concatenated in name order they are the table."
+        ),
+        "encodingFormat": PARQUET,
+        "includes": shard_glob(table),
+    }
+
+
+def _record_set(table: str, source: dict[str, Any]) -> dict[str, Any]:
     key = [{"@id": f"{table}/{column}"} for column in terms.primary_key(table)]
     return {
         "@type": "cr:RecordSet",
@@ -126,11 +161,11 @@ def _record_set(table: str, file_name: str) -> dict[str, Any]:
         "name": table,
         "description": terms.table_description(table),
         "key": key[0] if len(key) == 1 else key,
-        "field": [_field(column, file_name) for column in terms.columns(table)],
+        "field": [_field(column, source) for column in terms.columns(table)],
     }
 
 
-def _field(column: terms.Column, file_name: str) -> dict[str, Any]:
+def _field(column: terms.Column, source: dict[str, Any]) -> dict[str, Any]:
     note = _SELF_REFERENCE_NOTES.get((column.table, column.name), "")
     nullability = "" if column.required else " May be null."
     field: dict[str, Any] = {
@@ -139,7 +174,7 @@ def _field(column: terms.Column, file_name: str) -> dict[str, Any]:
         "name": column.name,
         "description": column.description + note + nullability,
         "dataType": column.schema_org_type,
-        "source": {"fileObject": {"@id": file_name}, "extract": {"column": column.name}},
+        "source": {**source, "extract": {"column": column.name}},
     }
     reference = _reference(column)
     if reference is not None:

@@ -21,6 +21,7 @@ import jinja2
 from pipeline.docs import stats, terms
 from pipeline.docs.context import ReleaseContext
 from pipeline.docs.figures import FIGURE_NAMES, render_figures
+from pipeline.shards import is_sharded, shard_glob
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 QUESTIONS_FILE = TEMPLATES / "datasheet_questions.json"
@@ -80,7 +81,7 @@ def _template_context(ctx: ReleaseContext, figure_dir: str) -> dict[str, Any]:
         "terms": terms,
         "questions": datasheet_questions(),
         "figures": {name.removesuffix(".png"): f"{figure_dir}/{name}" for name in FIGURE_NAMES},
-        "schema": _schema(),
+        "schema": _schema(ctx),
         **_composition(ctx),
     }
 
@@ -110,10 +111,11 @@ def _composition(ctx: ReleaseContext) -> dict[str, Any]:
     }
 
 
-def _schema() -> list[dict[str, Any]]:
+def _schema(ctx: ReleaseContext) -> list[dict[str, Any]]:
     return [
         {
             "table": table,
+            "files": _files_heading(table, ctx.table_files[table]),
             "description": terms.table_description(table),
             "primary_key": terms.primary_key(table),
             "foreign_keys": terms.foreign_keys(table),
@@ -121,3 +123,10 @@ def _schema() -> list[dict[str, Any]]:
         }
         for table in terms.released_tables()
     ]
+
+
+def _files_heading(table: str, files: tuple[str, ...]) -> str:
+    """``comments.parquet``, or for shards ``comments-*.parquet`` (3 shards)."""
+    if not is_sharded(files):
+        return f"`{files[0]}`"
+    return f"`{shard_glob(table)}` ({len(files)} shards, `{files[0]}` to `{files[-1]}`)"

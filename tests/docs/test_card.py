@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,11 @@ def test_size_categories() -> None:
     assert size_category(250_000) == "100K<n<1M"
 
 
+@pytest.mark.parametrize("max_rows_per_file", [None, 3], ids=["one-file-per-table", "sharded"])
 def test_datasets_loads_every_config_offline(
-    tmp_path: Path, ctx: ReleaseContext, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_rows_per_file: int | None
 ) -> None:
+    ctx = make_context(max_rows_per_file=max_rows_per_file)
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
@@ -66,3 +69,40 @@ def test_an_empty_table_gets_no_config_but_a_note() -> None:
     header = _header(card)
     assert [c["config_name"] for c in header["configs"]] == ["articles", "comments", "sources"]
     assert "no rows in `duplicates.parquet`" in card
+
+
+def test_sharded_configs_list_every_shard_and_snippets_read_them_all(tmp_path: Path) -> None:
+    """The card's loader snippet, as written, on a release whose comments are 3 shards."""
+    import re
+    import subprocess
+    import sys
+
+    ctx = make_context(max_rows_per_file=3)
+    assert len(ctx.table_files["comments"]) == 3
+    card = dataset_card(ctx)
+    configs = {c["config_name"]: c for c in _header(card)["configs"]}
+    assert configs["comments"]["data_files"][0]["path"] == list(ctx.table_files["comments"])
+    release = tmp_path / "dist" / "1.0.0"
+    write_tables(ctx, release)
+    (release / "README.md").write_text(card, encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", card, flags=re.DOTALL)
+    expected = ctx.tables["comments"]["comment_id"].to_pylist()
+    check = (
+        "\n_rows = comments.to_pandas() if hasattr(comments, 'to_pandas') else comments"
+        f"\nassert list(_rows['comment_id']) == {expected!r}, type(comments)\n"
+    )
+    code = "".join(
+        line + "\n" + (check if line.startswith("comments = ") else "")
+        for line in snippet.splitlines()
+    )
+    env = {
+        **os.environ,
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert code.count("assert list(_rows") == 4

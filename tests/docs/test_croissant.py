@@ -17,12 +17,19 @@ from tests.docs.tiny_release import make_context, write_tables
 mlc = pytest.importorskip("mlcroissant")
 
 
-@pytest.fixture
-def release(tmp_path: Path, ctx: ReleaseContext) -> Path:
+@pytest.fixture(params=[None, 2], ids=["one-file-per-table", "sharded"])
+def written(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, ReleaseContext]:
+    """The tiny release's tables and croissant.json; sharded: at most 2 rows per file."""
+    ctx = make_context(max_rows_per_file=request.param)
     hashes = write_tables(ctx, tmp_path)
     document = croissant(ctx, hashes)
     (tmp_path / "croissant.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
-    return tmp_path
+    return tmp_path, ctx
+
+
+@pytest.fixture
+def release(written: tuple[Path, ReleaseContext]) -> Path:
+    return written[0]
 
 
 def test_mlcroissant_validate_passes(release: Path) -> None:
@@ -37,7 +44,8 @@ def test_mlcroissant_validate_passes(release: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_every_record_of_every_record_set_loads(release: Path, ctx: ReleaseContext) -> None:
+def test_every_record_of_every_record_set_loads(written: tuple[Path, ReleaseContext]) -> None:
+    release, ctx = written
     dataset = mlc.Dataset(jsonld=str(release / "croissant.json"))
     for table in TABLES:
         records = list(dataset.records(record_set=table))
@@ -76,3 +84,22 @@ def test_missing_hash_is_an_error(ctx: ReleaseContext) -> None:
 def test_preview_is_said() -> None:
     document = croissant(make_context(preview=True), {f"{t}.parquet": "0" * 64 for t in TABLES})
     assert "PREVIEW BUILD" in document["description"]
+
+
+def test_shards_are_file_objects_with_hashes_and_a_file_set_that_matches_them_only() -> None:
+    import fnmatch
+
+    ctx = make_context(max_rows_per_file=3)
+    names = [name for table in TABLES for name in ctx.table_files[table]]
+    document = croissant(ctx, {name: f"{i:064x}" for i, name in enumerate(names)})
+    objects = [d for d in document["distribution"] if d["@type"] == "cr:FileObject"]
+    assert [o["@id"] for o in objects] == names
+    assert all(len(o["sha256"]) == 64 for o in objects)
+    file_sets = {d["@id"]: d for d in document["distribution"] if d["@type"] == "cr:FileSet"}
+    assert set(file_sets) == {"comments-shards", "sources-shards"}
+    for table in ("comments", "sources"):
+        includes = file_sets[f"{table}-shards"]["includes"]
+        assert fnmatch.filter(names, includes) == list(ctx.table_files[table])
+    fields = {f["@id"]: f for rs in document["recordSet"] for f in rs["field"]}
+    assert fields["comments/text"]["source"]["fileSet"] == {"@id": "comments-shards"}
+    assert fields["articles/title"]["source"]["fileObject"] == {"@id": "articles.parquet"}

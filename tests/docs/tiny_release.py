@@ -14,8 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.docs.context import TABLES, ReleaseContext
+from pipeline.publish import write_table_files
 from pipeline.schemas import contract
-from pipeline.tables import write_parquet
+from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 
 A1, A2, A3 = (f"a_{n:016x}" for n in (1, 2, 3))
 C = [f"c_{n:016x}" for n in range(1, 10)]
@@ -109,15 +110,18 @@ def make_context(
     preview: bool = False,
     previous_release: Path | None = None,
     stage_reports: dict[str, dict[str, object]] | None = None,
+    max_rows_per_file: int | None = None,
 ) -> ReleaseContext:
+    """The tiny release; ``max_rows_per_file`` (all tables) makes larger tables shards."""
     tables = release_tables() if tables is None else tables
+    limits = {name: max_rows_per_file or MAX_ROWS_PER_FILE[name] for name in TABLES}
     return ReleaseContext(
         version=version,
         date="2025-01-31",
         preview=preview,
         key_fingerprint="0a1b2c3d",
         tables=tables,
-        table_files={name: (f"{name}.parquet",) for name in TABLES},
+        table_files=release_file_names({n: t.num_rows for n, t in tables.items()}, limits),
         stage_reports=(
             {"anonymise": {"counts": {"mentions_replaced": 1, "emails_masked": 0}}}
             if stage_reports is None
@@ -129,12 +133,4 @@ def make_context(
 
 def write_tables(ctx: ReleaseContext, out_dir: Path) -> dict[str, str]:
     """Write the context's Parquet files as the publisher does; return name -> sha256."""
-    import hashlib
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    hashes: dict[str, str] = {}
-    for name in TABLES:
-        (file_name,) = ctx.table_files[name]
-        write_parquet(ctx.tables[name], out_dir / file_name)
-        hashes[file_name] = hashlib.sha256((out_dir / file_name).read_bytes()).hexdigest()
-    return hashes
+    return write_table_files(ctx, out_dir)
