@@ -22,7 +22,11 @@ warnings.
 A hit names the file and the place (column and row index, or line number)
 and whether a full handle or a part matched - NEVER the handle or the
 matched text. The raw handles come from the build's pre-anonymisation stage
-output; this module never writes them anywhere.
+output; this module never writes them anywhere. What counts as a handle is
+defined once, in :mod:`pipeline.leak_patterns`, shared with the anonymise
+stage's last sweep, so a release the anonymise stage produced passes this
+audit by construction; the audit stays as the independent check of the files
+actually written.
 """
 
 from __future__ import annotations
@@ -31,18 +35,16 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.common_words import ENGLISH
-from pipeline.mentions import WORD_RE, distinctive_parts, public_words
+from pipeline.leak_patterns import LeakPatterns, leak_patterns, matching_rows
+from pipeline.mentions import public_words
 from pipeline.shards import table_of_file
 
 FULL_HANDLE = "a commenter handle"
 HANDLE_PART = "a distinctive part of a commenter handle"
-_PATTERNS_PER_REGEX = 200
 _BATCH_ROWS = 65_536
 _ARTICLE_TEXT = {("articles", "title"), ("articles", "body")}
 _COMMENT_TEXT = ("comments", "text")
@@ -120,50 +122,11 @@ def audit_release(
 def _matchers(
     handles: set[str], common_words: Container[str], article_names: frozenset[str]
 ) -> _Matchers:
-    full = sorted({_handle_pattern(h) for h in handles if not _is_common(h, common_words)} - {""})
-    parts: set[str] = set()
-    for handle in handles:
-        parts |= distinctive_parts(handle, common_words)
+    patterns = leak_patterns(handles, common_words, article_names)
     return _Matchers(
-        full=_combined(full),
-        private_parts=_combined(sorted(_literal(p) for p in parts - article_names)),
-        public_parts=_combined(sorted(_literal(p) for p in parts & article_names)),
-    )
-
-
-def _is_common(handle: str, common_words: Container[str]) -> bool:
-    words = WORD_RE.findall(handle)
-    return len(words) == 1 and words[0].casefold() in common_words
-
-
-def _handle_pattern(handle: str) -> str:
-    """The handle from its first to its last letter/digit, as an RE2 literal."""
-    words = list(WORD_RE.finditer(handle))
-    if not words:
-        return ""
-    core = handle[words[0].start() : words[-1].end()]
-    return _literal(core)
-
-
-def _literal(text: str) -> str:
-    pieces: list[str] = []
-    for char in text:
-        if char.isspace():
-            if not pieces or pieces[-1] != r"\s+":
-                pieces.append(r"\s+")
-        elif char.isascii() and not char.isalnum():
-            pieces.append("\\" + char)
-        else:
-            pieces.append(char)
-    return "".join(pieces)
-
-
-def _combined(literals: list[str]) -> tuple[str, ...]:
-    """Alternations of at most _PATTERNS_PER_REGEX literals, bounded by non-alphanumerics."""
-    edge_before, edge_after = r"(?:^|[^\pL\pN])(?:", r")(?:$|[^\pL\pN])"
-    return tuple(
-        edge_before + "|".join(literals[i : i + _PATTERNS_PER_REGEX]) + edge_after
-        for i in range(0, len(literals), _PATTERNS_PER_REGEX)
+        full=LeakPatterns.re2(patterns.full),
+        private_parts=LeakPatterns.re2(patterns.private_parts),
+        public_parts=LeakPatterns.re2(patterns.public_parts),
     )
 
 
@@ -183,25 +146,17 @@ def _article_names(release_dir: Path) -> frozenset[str]:
     return names
 
 
-def _matching_rows(values: pa.Array, patterns: tuple[str, ...]) -> np.ndarray:
-    hit = np.zeros(len(values), dtype=bool)
-    for pattern in patterns:
-        found = pc.match_substring_regex(values, pattern=pattern, ignore_case=True)
-        hit |= pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-    return np.flatnonzero(hit)
-
-
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
     names = pa.array([name])
     patterns = matchers.full + matchers.private_parts + matchers.public_parts
-    if len(_matching_rows(names, patterns)):
+    if len(matching_rows(names, patterns)):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
     lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    rows = _matching_rows(pa.array(lines, pa.string()), matchers.full)
+    rows = matching_rows(pa.array(lines, pa.string()), matchers.full)
     return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
@@ -245,7 +200,7 @@ def _scan_column(
         ]
     hits = []
     for patterns, what, failure in checks:
-        for row in _matching_rows(values, patterns):
+        for row in matching_rows(values, patterns):
             place = f"column {where[1]!r}, row {offset + int(row)}"
             hits.append(AuditHit(name, place, what, failure))
     return hits

@@ -10,6 +10,10 @@ with ``handle`` replaced, in the same column position, by ``author`` (the
 pseudonym, or null when the page shows no handle), every other input table
 passed through unchanged.
 
+Last, every text goes through the sweep (:mod:`pipeline.handle_sweep`): whatever
+the leak audit would still call a handle is replaced by a pseudonym, so the
+stage's output passes the audit by construction.
+
 A pure stage: no file I/O, no printing, no global state. Its report holds
 counts only - never a handle, a mention or a removed identifier.
 """
@@ -22,7 +26,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.common_words import ENGLISH
+from pipeline.handle_sweep import sweep_texts
 from pipeline.identifiers import Redaction, identifier_redactions
+from pipeline.leak_patterns import leak_patterns
 from pipeline.mentions import (
     CommentContext,
     HandleIndex,
@@ -58,7 +65,8 @@ def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
     handles = _handles(comments)
     pseudonyms = pseudonym_map(key, handles)
     ids_by_handle = {canonical_handle(h): p for h, p in pseudonyms.items()}
-    index = HandleIndex(handles, _public_words(inputs.get("articles")))
+    article_names = _public_words(inputs.get("articles"))
+    index = HandleIndex(handles, article_names)
     counts = dict.fromkeys(
         ("mentions_replaced", "offpage_mentions_replaced", "emails", "phones",
          "url_params_removed"), 0,
@@ -72,12 +80,21 @@ def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
             texts[comment.row] = _anonymised_text(
                 comment.text, context, index, ids_by_handle, counts
             )
+    swept_texts, swept = sweep_texts(
+        pa.array(texts, pa.string()),
+        comments.column("article_id").combine_chunks(),
+        comments.column("handle").combine_chunks(),
+        pseudonyms,
+        leak_patterns(handles, ENGLISH, article_names),
+    )
+    if swept:  # the safety net should stay silent; say so when it did not
+        counts["handles_swept"] = swept
     authors = _author_column(comments.column("handle"), pseudonyms)
     table = comments.set_column(
         COMMENT_COLUMNS.index("handle"), pa.field("author", pa.string()), authors
     )
     table = table.set_column(
-        COMMENT_COLUMNS.index("text"), table.schema.field("text"), pa.array(texts, pa.string())
+        COMMENT_COLUMNS.index("text"), table.schema.field("text"), swept_texts
     )
     report = StageReport(
         counts={

@@ -1,0 +1,159 @@
+"""What counts as a commenter handle in released text: one definition, used by
+the leak audit (which refuses a release that contains one) and by the
+anonymise stage's last sweep (which makes sure none is left).
+
+For a set of raw handles:
+
+* a *full handle* is a handle that is not a single common word, matched from
+  its first to its last letter or digit, case-insensitively, white space
+  inside it matching any run of white space ("Dr. Pro Liv", "xX_99_Xx");
+* a *distinctive part* is a word or camelCase piece of a handle of four or
+  more characters that is not a common word ("Promitheas", "hamilton"; see
+  :func:`pipeline.mentions.distinctive_parts`). Parts the articles use as a
+  name (``article_names``: "Assad") are *public*: the audit only warns about
+  them in comment text, and the sweep leaves them alone.
+
+Every match is bounded by non-letters/digits on both sides. The patterns are
+RE2 (for pyarrow.compute over whole columns) and, spelled the same way, Python
+``re`` (to find where in one text a flagged match is). Literals are grouped
+:data:`PATTERNS_PER_REGEX` to a pattern; each group keeps its literals, so a
+flagged row is searched only with the groups that flagged it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.mentions import WORD_RE, distinctive_parts
+
+PATTERNS_PER_REGEX = 200
+_RE2_BEFORE, _RE2_AFTER = r"(?:^|[^\pL\pN])(?:", r")(?:$|[^\pL\pN])"
+_PY_BEFORE, _PY_AFTER = r"(?<![^\W_])(?:", r")(?![^\W_])"
+
+
+@dataclass(frozen=True)
+class PatternGroup:
+    """Up to :data:`PATTERNS_PER_REGEX` literals and their combined patterns."""
+
+    literals: tuple[str, ...]
+
+    @property
+    def re2(self) -> str:
+        return _RE2_BEFORE + "|".join(self.literals) + _RE2_AFTER
+
+    @cached_property
+    def python(self) -> re.Pattern[str]:
+        longest_first = sorted(self.literals, key=lambda lit: (-len(lit), lit))
+        return re.compile(_PY_BEFORE + "|".join(longest_first) + _PY_AFTER, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LeakPatterns:
+    """Full handles, private parts and public parts, as pattern groups, and
+    which handles each spelling belongs to (by :func:`spelling_key`)."""
+
+    full: tuple[PatternGroup, ...]
+    private_parts: tuple[PatternGroup, ...]
+    public_parts: tuple[PatternGroup, ...]
+    full_owners: Mapping[str, tuple[str, ...]]
+    part_owners: Mapping[str, tuple[str, ...]]
+
+    @staticmethod
+    def re2(groups: Iterable[PatternGroup]) -> tuple[str, ...]:
+        return tuple(group.re2 for group in groups)
+
+
+def leak_patterns(
+    handles: Iterable[str], common_words: Container[str], article_names: frozenset[str]
+) -> LeakPatterns:
+    """The patterns for a release whose raw handles are ``handles``."""
+    distinct = sorted(set(handles))
+    full_owners: dict[str, list[str]] = {}
+    full_literals: dict[str, str] = {}
+    part_owners: dict[str, list[str]] = {}
+    for handle in distinct:
+        core = handle_core(handle)
+        if core and not is_common(handle, common_words):
+            key = spelling_key(core)
+            full_owners.setdefault(key, []).append(handle)
+            full_literals.setdefault(literal(core), key)
+        for part in distinctive_parts(handle, common_words):
+            part_owners.setdefault(spelling_key(part), []).append(handle)
+    private = sorted(literal(p) for p in part_owners if p not in article_names)
+    public = sorted(literal(p) for p in part_owners if p in article_names)
+    return LeakPatterns(
+        full=grouped(sorted(full_literals)),
+        private_parts=grouped(private),
+        public_parts=grouped(public),
+        full_owners={k: tuple(v) for k, v in full_owners.items()},
+        part_owners={k: tuple(v) for k, v in part_owners.items() if k not in article_names},
+    )
+
+
+def is_common(handle: str, common_words: Container[str]) -> bool:
+    """A handle that is one common word ("Cat"): matched as a full handle it
+    would flag ordinary prose, so only the mention logic looks for it."""
+    words = WORD_RE.findall(handle)
+    return len(words) == 1 and words[0].casefold() in common_words
+
+
+def handle_core(handle: str) -> str:
+    """The handle from its first to its last letter/digit ("" when it has none)."""
+    words = list(WORD_RE.finditer(handle))
+    if not words:
+        return ""
+    return handle[words[0].start() : words[-1].end()]
+
+
+def spelling_key(text: str) -> str:
+    """Case-folded, white space collapsed: what a case-insensitive match of a
+    literal from :func:`literal` has in common with it."""
+    return " ".join(text.casefold().split())
+
+
+def literal(text: str) -> str:
+    """``text`` as a literal valid in RE2 and Python ``re``: ASCII punctuation
+    escaped, each run of white space matching any white space."""
+    pieces: list[str] = []
+    for char in text:
+        if char.isspace():
+            if not pieces or pieces[-1] != r"\s+":
+                pieces.append(r"\s+")
+        elif char.isascii() and not char.isalnum():
+            pieces.append("\\" + char)
+        else:
+            pieces.append(char)
+    return "".join(pieces)
+
+
+def grouped(literals: list[str]) -> tuple[PatternGroup, ...]:
+    """The literals in groups of at most :data:`PATTERNS_PER_REGEX`."""
+    return tuple(
+        PatternGroup(tuple(literals[i : i + PATTERNS_PER_REGEX]))
+        for i in range(0, len(literals), PATTERNS_PER_REGEX)
+    )
+
+
+def matching_rows(values: pa.Array, patterns: Iterable[str]) -> np.ndarray:
+    """Indices of the rows of ``values`` that any of the RE2 ``patterns`` match."""
+    hit = np.zeros(len(values), dtype=bool)
+    for pattern in patterns:
+        found = pc.match_substring_regex(values, pattern=pattern, ignore_case=True)
+        hit |= pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return np.flatnonzero(hit)
+
+
+def rows_by_group(values: pa.Array, groups: Iterable[PatternGroup]) -> dict[int, list[int]]:
+    """row -> indices of the groups that match it (rows no group matches are left out)."""
+    found: dict[int, list[int]] = {}
+    for index, group in enumerate(groups):
+        for row in matching_rows(values, [group.re2]):
+            found.setdefault(int(row), []).append(index)
+    return found
