@@ -21,7 +21,8 @@ letters mixed with digits ("r0b1n"), one unbroken
 token ("FlorianGeyer", also with a stray mark after a space:
 "northerntruthseeker ."), a trailing "(username)". Evidence against: sentence
 punctuation, emoticons, a leading quote or ellipsis, elongated words and
-"!!!", interjections ("lol", "oops"), phrases made only of function and
+"!!!", interjections ("lol", "oops") alone or chat slang in a phrase
+("what a shocker lmao"), phrases made only of function and
 reaction words ("Me too", "Well said", "So true!") and length.
 
 This module never reads page structure beyond the lines it is given and never
@@ -49,6 +50,7 @@ INTERJECTIONS = frozenset(
     exactly indeed agreed agree true thanks thank thx amen bingo bravo right correct sure
     nice great excellent wrong what why really hmm hm ugh yawn boom well so""".split()
 )
+CHAT_SLANG = frozenset("lol lmao lmfao rofl haha hahaha hehe omg wtf smh tbh imo imho".split())
 REACTION_WORDS = frozenset(
     """agree agreed disagree same too true false said nice good great one thats that's
     well done point sense me lol funny joke totally absolutely definitely""".split()
@@ -87,7 +89,7 @@ HANDLE = "H"
 TIE_ROUNDS = 4
 COUNT_STEP = 0.5
 MAX_CAP_PENALTY = 4.0
-MAX_SHORTFALL_BONUS = 1.0
+MAX_SHORTFALL_BONUS = 1.5  # only where the page shows its whole comment section
 
 
 def _bare(token: str) -> str:
@@ -119,6 +121,8 @@ def shape_log_odds(text: str) -> float:
     score -= min(2.4, 0.8 * function_words) if n >= 2 else 0.5 * function_words
     if all(b in INTERJECTIONS for b in bare):
         score -= 5.0
+    elif n >= 2 and any(b in CHAT_SLANG for b in bare):
+        score -= 1.5  # "what a shocker lmao": a remark; a handle is a name, not a laugh
     elif n >= 2 and all(b in _REACTION_VOCABULARY for b in bare):
         score -= 3.0
     if _ELONGATED.search(text):
@@ -224,7 +228,7 @@ def decode_roles(
     final: Callable[[str], float],
     continuations: Callable[[Sequence[str]], tuple[int, int]],
     declared: int | None = None,
-    every_comment_has_handle: bool = True,
+    pull_to_count: bool = True,
     prior_continue: float = PRIOR_CONTINUE,
     page_text: str = "",
 ) -> list[str]:
@@ -244,8 +248,8 @@ def decode_roles(
     Each decode is :func:`tied_decode` (a text that occurs more than once is a
     handle at every occurrence or at none), then moved towards ``declared``,
     the comment count the page states, if any (:func:`_towards_count`); when
-    comments may have no handle (``every_comment_has_handle=False``) the count
-    only caps the handles. ``page_text``: the text of the comment zone, where
+    comments may have no handle, or the page may be cut off before the end of
+    its comments (``pull_to_count=False``), the count only caps the handles. ``page_text``: the text of the comment zone, where
     commenters address each other by handle (:func:`addressed_names`).
     """
     odds = handle_log_odds(texts, page_text)
@@ -255,7 +259,7 @@ def decode_roles(
         transition = transition_for(p_continue)
         base = emission_for(odds)
         labels = tied_decode(texts, states, base, transition, final)
-        if declared is not None and (every_comment_has_handle or labels.count(HANDLE) > declared):
+        if declared is not None and (pull_to_count or labels.count(HANDLE) > declared):
             labels = _towards_count(texts, states, base, transition, final, declared, labels)
         continued, ended = continuations(labels)
         p_continue = (continued + PRIOR_WEIGHT * prior_continue) / (
@@ -331,7 +335,12 @@ def tied_decode(
             text = texts[i]
             if text in is_handle and (state == HANDLE) != is_handle[text]:
                 return IMPOSSIBLE
-            return emission(i, state) + (handle_penalty if state == HANDLE else 0.0)
+            if state != HANDLE:
+                return emission(i, state)
+            # A bonus (negative penalty) is for the text, not for each of its
+            # occurrences: a line pasted three times must not win three times over.
+            share = occurrences[text] if handle_penalty < 0 and text is not None else 1
+            return emission(i, state) + handle_penalty / share
 
         return cheapest_path(len(texts), states, tied, transition, final)
 

@@ -231,7 +231,7 @@ def _label(units: Sequence[Unit], declared: int | None) -> list[str]:
         final,
         continuations,
         declared,
-        every_comment_has_handle=False,
+        pull_to_count=False,  # comments may have no handle
         prior_continue=PRIOR_CONTINUE_AFTER_ONE_BLANK,
         page_text=joined(u.texts for u in units),
     )

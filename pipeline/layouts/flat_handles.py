@@ -149,7 +149,9 @@ def _zone_units(
     return units, log
 
 
-def _label(units: Sequence[Unit], header_line_candidate: bool, declared: int | None) -> list[str]:
+def _label(
+    units: Sequence[Unit], header_line_candidate: bool, declared: int | None, complete: bool
+) -> list[str]:
     """Viterbi labels per unit: "X" header chrome, "H" handle (first line), "B" body."""
     texts = [u.texts[0] if u.texts else None for u in units]
 
@@ -195,7 +197,7 @@ def _label(units: Sequence[Unit], header_line_candidate: bool, declared: int | N
     page_text = "\n\n".join("\n".join(u.texts) for u in units)
     return decode_roles(
         texts, ("H", "B", "X"), emission_for, transition_for, final, continuations, declared,
-        page_text=page_text,
+        pull_to_count=complete, page_text=page_text,
     )  # fmt: skip
 
 
@@ -289,7 +291,10 @@ class FlatHandles:
         if candidate:
             units.insert(0, Unit((header.line_nos[-1],), (last_line,)))
         _, declared = _header_chrome(page, header, len(header.texts))
-        labels = _label(units, candidate, declared)
+        # A page cut off before its footer shows fewer comments than it counts:
+        # there the count only caps the handles; it pulls only on a whole page.
+        complete = zones.footer_at < len(paragraphs)
+        labels = _label(units, candidate, declared, complete)
         taken_as_handle = candidate and labels[0] == "H"
         header_log, declared = _header_chrome(
             page, header, len(header.texts) - (1 if taken_as_handle else 0)
