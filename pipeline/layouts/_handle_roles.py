@@ -249,8 +249,9 @@ def decode_roles(
     handle at every occurrence or at none), then moved towards ``declared``,
     the comment count the page states, if any (:func:`_towards_count`); when
     comments may have no handle, or the page may be cut off before the end of
-    its comments (``pull_to_count=False``), the count only caps the handles. ``page_text``: the text of the comment zone, where
-    commenters address each other by handle (:func:`addressed_names`).
+    its comments (``pull_to_count=False``), the count only caps the handles.
+    ``page_text``: the text of the comment zone, where commenters address each
+    other by handle (:func:`addressed_names`).
     """
     odds = handle_log_odds(texts, page_text)
     p_continue = prior_continue
