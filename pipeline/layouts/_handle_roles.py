@@ -35,6 +35,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.layouts._page_structure import ends_sentence, has_url, words
 
@@ -79,6 +81,7 @@ _OPENING_NAME = re.compile(
 )
 
 IMPOSSIBLE = 1e9
+SHAPE_CACHE_SIZE = 65_536  # shape_log_odds is pure and every layout asks it again
 RECURRENCE_BONUS = 0.75
 ADDRESSED_BONUS = 1.5  # another comment addresses this exact text by name
 PRIOR_CONTINUE = 0.3
@@ -96,6 +99,7 @@ def _bare(token: str) -> str:
     return token.strip(".,!?;:\"'“”‘’()[]…-").lower()
 
 
+@lru_cache(maxsize=SHAPE_CACHE_SIZE)
 def shape_log_odds(text: str) -> float:
     """How much a one-line paragraph looks like a handle (> 0) or a body line (< 0)."""
     tokens = words(text)
@@ -189,35 +193,74 @@ def cheapest_path(
     cost of ending in it. Costs of :data:`IMPOSSIBLE` or more forbid a step.
     Ties go to the state listed first, so the result is deterministic.
     """
-    if n_units == 0:
-        return [], 0.0
-    best: dict[str, float] = {}
-    back: list[dict[str, str | None]] = []
-    for i in range(n_units):
-        row: dict[str, float] = {}
-        pointers: dict[str, str | None] = {}
-        for state in states:
-            here = emission(i, state)
-            if i == 0:
-                row[state] = here + transition(0, None, state)
-                pointers[state] = None
-                continue
-            cost, prev = min(
-                ((best[prev] + transition(i, prev, state), prev) for prev in states),
-                key=lambda option: option[0],
-            )
-            row[state] = cost + here
-            pointers[state] = prev
-        best = row
-        back.append(pointers)
-    last = min(states, key=lambda state: best[state] + final(state))
-    total = best[last] + final(last)
-    path = [last]
-    for i in range(n_units - 1, 0, -1):
-        previous = back[i][path[-1]]
-        assert previous is not None
-        path.append(previous)
-    return path[::-1], total
+    tables = cost_tables(n_units, states, emission, transition, final)
+    return tables.cheapest_path(tables.emission)
+
+
+@dataclass(frozen=True)
+class CostTables:
+    """Every emission and transition cost of a decode, computed once.
+
+    A page is decoded many times with the same costs (coordinate descent over
+    recurring texts, steps towards the declared count), so the costs are
+    tabulated once and each decode is a plain dynamic program over lists.
+    ``emission[i][s]``, ``start[s]`` (entering the first unit),
+    ``transition[i][p][s]`` (from state p at unit i-1 to s at unit i; row 0
+    unused) and ``final[s]``, states by index in ``states``.
+    """
+
+    states: tuple[str, ...]
+    emission: list[list[float]]
+    start: list[float]
+    transition: list[list[list[float]]]
+    final: list[float]
+
+    def cheapest_path(self, emission: list[list[float]]) -> tuple[list[str], float]:
+        """The cheapest states for these costs, with ``emission`` in place of
+        the tabulated emission costs (the same shape)."""
+        n_units, indices = len(emission), range(len(self.states))
+        if n_units == 0:
+            return [], 0.0
+        best = [self.start[s] + emission[0][s] for s in indices]
+        back: list[list[int]] = []
+        for i in range(1, n_units):
+            steps, here = self.transition[i], emission[i]
+            row: list[float] = []
+            pointers: list[int] = []
+            for s in indices:
+                chosen, cost = 0, best[0] + steps[0][s]
+                for p in indices[1:]:
+                    candidate = best[p] + steps[p][s]
+                    if candidate < cost:
+                        chosen, cost = p, candidate
+                row.append(cost + here[s])
+                pointers.append(chosen)
+            best = row
+            back.append(pointers)
+        last = min(indices, key=lambda s: best[s] + self.final[s])
+        total = best[last] + self.final[last]
+        path = [last]
+        for pointers in reversed(back):
+            path.append(pointers[path[-1]])
+        return [self.states[s] for s in reversed(path)], total
+
+
+def cost_tables(
+    n_units: int,
+    states: Sequence[str],
+    emission: Callable[[int, str], float],
+    transition: Callable[[int, str | None, str], float],
+    final: Callable[[str], float] = lambda state: 0.0,
+) -> CostTables:
+    """Tabulate the costs of :func:`cheapest_path` for ``n_units`` units."""
+    return CostTables(
+        states=tuple(states),
+        emission=[[emission(i, s) for s in states] for i in range(n_units)],
+        start=[transition(0, None, s) for s in states],
+        transition=[[]]
+        + [[[transition(i, p, s) for s in states] for p in states] for i in range(1, n_units)],
+        final=[final(s) for s in states] if n_units else [0.0] * len(states),
+    )
 
 
 def decode_roles(
@@ -257,11 +300,11 @@ def decode_roles(
     p_continue = prior_continue
     labels: list[str] = []
     for _ in range(ESTIMATION_ROUNDS):
-        transition = transition_for(p_continue)
-        base = emission_for(odds)
-        labels = tied_decode(texts, states, base, transition, final)
+        tables = cost_tables(len(texts), states, emission_for(odds), transition_for(p_continue),
+                             final)  # fmt: skip
+        labels = tied_decode(texts, tables)
         if declared is not None and (pull_to_count or labels.count(HANDLE) > declared):
-            labels = _towards_count(texts, states, base, transition, final, declared, labels)
+            labels = _towards_count(texts, tables, declared, labels)
         continued, ended = continuations(labels)
         p_continue = (continued + PRIOR_WEIGHT * prior_continue) / (
             continued + ended + PRIOR_WEIGHT
@@ -311,10 +354,7 @@ def _at_form(text: str) -> str:
 
 def tied_decode(
     texts: Sequence[str | None],
-    states: Sequence[str],
-    emission: Callable[[int, str], float],
-    transition: Callable[[int, str | None, str], float],
-    final: Callable[[str], float],
+    tables: CostTables,
     handle_penalty: float = 0.0,
 ) -> list[str]:
     """The cheapest roles when every occurrence of a recurring text has the same
@@ -330,20 +370,25 @@ def tied_decode(
     """
     occurrences = Counter(t for t in texts if t is not None)
     recurring_texts = [t for t in dict.fromkeys(texts) if t is not None and occurrences[t] > 1]
+    handle = tables.states.index(HANDLE)
+    # A bonus (negative penalty) is for the text, not for each of its
+    # occurrences: a line pasted three times must not win three times over.
+    shares = [occurrences[t] if handle_penalty < 0 and t is not None else 1 for t in texts]
+    penalised = [
+        [cost + handle_penalty / shares[i] if s == handle else cost for s, cost in enumerate(row)]
+        for i, row in enumerate(tables.emission)
+    ]
 
     def decode(is_handle: dict[str, bool]) -> tuple[list[str], float]:
-        def tied(i: int, state: str) -> float:
-            text = texts[i]
-            if text in is_handle and (state == HANDLE) != is_handle[text]:
-                return IMPOSSIBLE
-            if state != HANDLE:
-                return emission(i, state)
-            # A bonus (negative penalty) is for the text, not for each of its
-            # occurrences: a line pasted three times must not win three times over.
-            share = occurrences[text] if handle_penalty < 0 and text is not None else 1
-            return emission(i, state) + handle_penalty / share
-
-        return cheapest_path(len(texts), states, tied, transition, final)
+        rows = list(penalised)
+        for i, text in enumerate(texts):
+            if text is not None and text in is_handle:
+                tie = is_handle[text]
+                rows[i] = [
+                    IMPOSSIBLE if (s == handle) != tie else cost
+                    for s, cost in enumerate(penalised[i])
+                ]
+        return tables.cheapest_path(rows)
 
     labels, cost = decode({})
     if not recurring_texts:
@@ -365,10 +410,7 @@ def tied_decode(
 
 def _towards_count(
     texts: Sequence[str | None],
-    states: Sequence[str],
-    emission: Callable[[int, str], float],
-    transition: Callable[[int, str | None, str], float],
-    final: Callable[[str], float],
+    tables: CostTables,
     declared: int,
     labels: list[str],
 ) -> list[str]:
@@ -391,7 +433,7 @@ def _towards_count(
     best = labels
     for step in range(1, int(round(limit / COUNT_STEP)) + 1):
         penalty = step * COUNT_STEP * (1 if too_many else -1)
-        trial = tied_decode(texts, states, emission, transition, final, penalty)
+        trial = tied_decode(texts, tables, penalty)
         found = trial.count(HANDLE)
         if too_many and found <= declared:
             return trial
