@@ -55,6 +55,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.layouts._handle_roles import (
     IMPOSSIBLE,
@@ -309,6 +310,7 @@ class Reading:
     labels: tuple[str, ...]
 
 
+@lru_cache(maxsize=2)  # the detector scores the page, then parses it with the winner
 def read_page(page: PageText) -> Reading:
     paragraphs, log = split_paragraphs(page)
     if not paragraphs:

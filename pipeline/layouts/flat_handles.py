@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.layouts._handle_roles import (
     IMPOSSIBLE,
@@ -254,6 +255,9 @@ class FlatHandles:
     name = NAME
 
     def parse(self, page: PageText) -> ParsedPage:
+        return _parsed(self, page)
+
+    def read(self, page: PageText) -> ParsedPage:
         paragraphs, log = split_paragraphs(page)
         if not paragraphs:
             raise LayoutMismatch(f"{page.source_file}: the page has no text")
@@ -320,6 +324,11 @@ class FlatHandles:
         if not zone:
             return round(min(1.0, fit + 0.2 * (states_count and is_chrome_run(header))), 4)
         return round(min(1.0, fit + 0.4 * _comment_fit(parsed) * _flatness(zone)), 4)
+
+
+@lru_cache(maxsize=2)  # the detector scores the page, then parses it with the winner
+def _parsed(layout: FlatHandles, page: PageText) -> ParsedPage:
+    return layout.read(page)
 
 
 def _comment_fit(parsed: ParsedPage) -> float:
