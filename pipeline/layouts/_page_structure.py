@@ -39,6 +39,7 @@ _IMAGE_PLACEHOLDER = re.compile(
     r"(?i)^[\[(<]?\s*(?:comment|embedded|attached|inline)?\s*"
     r"(?:image|img|picture|photo|gif)(?:[\])>]|[^\s\w]\S*)?\s*$"
 )
+_LIST_MARK = re.compile(r"^\s*(?:[•·◦▪‣]|[*\-–]\s|\d{1,3}[.)]\s)")
 _URL = re.compile(r"(?i)(https?://|www\.|\b[\w-]+\.(?:com|org|net|ru|uk|de|io)\b/)")
 _NUMERIC = re.compile(r"^[+\-\u2212]?[$€£¥₽]?\s*\d[\d,.\s]*[kKmM]?\s*[$€£¥₽%]?$")
 _DONATION = re.compile(
@@ -149,6 +150,13 @@ def count_in_line(text: str) -> int | None:
         return None
     digits = re.sub(r"\D", "", match.group("n1") or match.group("n2") or "")
     return int(digits) if digits else None
+
+
+def is_list_marked(text: str) -> bool:
+    """A line opening with a list marker: a bullet ("• x", "•x"), a dash or star
+    followed by a space ("- x"), or a number ("1. x", "2) x"). "-=Wolf=-" or
+    "*nix fan" is a handle, not a list item."""
+    return bool(_LIST_MARK.match(text))
 
 
 def is_image_placeholder(text: str) -> bool:

@@ -72,6 +72,7 @@ from pipeline.layouts._page_structure import (
     count_in_line,
     is_chrome_run,
     is_image_placeholder,
+    is_list_marked,
     joined,
     read_head,
     split_paragraphs,
@@ -449,7 +450,7 @@ def _flatness(zone: Sequence[Paragraph]) -> float:
         return 1.0
     n = len(zone)
     indented = sum(p.indent >= 2 for p in zone) / n
-    marked = sum(p.first[:1] in "•*-–·" or p.first.split(".")[0].isdigit() for p in zone) / n
+    marked = sum(is_list_marked(p.first) for p in zone) / n
     return max(0.0, 1 - indented) * max(0.0, 1 - marked)
 
 

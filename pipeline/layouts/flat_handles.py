@@ -57,6 +57,7 @@ from pipeline.layouts._page_structure import (
     count_in_line,
     is_chrome_run,
     is_image_placeholder,
+    is_list_marked,
     is_numeric,
     is_punctuation_only,
     joined,
@@ -341,7 +342,7 @@ def _flatness(zone: Sequence[Paragraph]) -> float:
     indentation, list markers or wide gaps (other families' marks)."""
     n = len(zone)
     indented = sum(p.indent >= 2 for p in zone) / n
-    marked = sum(p.first[:1] in "•*-–·" or p.first.split(".")[0].isdigit() for p in zone) / n
+    marked = sum(is_list_marked(p.first) for p in zone) / n
     wide = sum(p.gap_before >= 2 for p in zone) / n
     return max(0.0, 1 - indented) * max(0.0, 1 - marked) * max(0.0, 1 - 0.8 * wide)
 
