@@ -310,6 +310,20 @@ def _title_index(candidates: list[LineShape]) -> int:
     return 0
 
 
+def is_head_label(text: str) -> bool:
+    """A line right under the headline of at most a few words that is not a
+    sentence or a lead-in: a byline name ("Ruth Peterson") or a label
+    ("Opinion", "Fact checked")."""
+    text = text.strip()
+    bare = text.rstrip()
+    return (
+        bool(bare)
+        and not bare.endswith(_SENTENCE_END + _LEAD_IN_END)
+        and word_count(bare) <= _LABEL_MAX_WORDS
+        and any(c.isalpha() for c in bare)
+    )
+
+
 def _head_chrome_reason(shape: LineShape) -> str | None:
     """Between headline and article, a short line that is not a sentence (nor
     a list item, nor a lead-in ending with a colon) is a label ("Fact

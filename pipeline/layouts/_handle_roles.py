@@ -135,6 +135,8 @@ def shape_log_odds(text: str) -> float:
         score -= 3.0
     if n == 1 and ends_sentence(text) and not detached_mark:
         score -= 1.0
+        if bare[0] in FUNCTION_WORDS:
+            score -= 2.0  # "This.": a one-word sentence; the handle "as" has no full stop
     if n >= 2 and not function_words and all(t[0].isupper() or not t[0].isalpha() for t in tokens):
         score += 1.2
     if n >= 3 and tokens[-1][0].isupper() and not all(t[0].isupper() for t in tokens):

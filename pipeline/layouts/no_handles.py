@@ -65,7 +65,7 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-from pipeline.layouts._article import chrome_reason
+from pipeline.layouts._article import chrome_reason, is_head_label
 from pipeline.layouts._register import (
     comment_log_odds,
     cues_of,
@@ -438,6 +438,10 @@ def _chrome_of(blocks: list[Block], reasons: dict[int, str]) -> list[ChromeLine]
 
 def _chrome_reasons(blocks: list[Block], end: int) -> dict[int, str]:
     reasons = {i: "photo-caption" for i in caption_indices(blocks, end)}
+    first = blocks[0] if blocks and end > 1 else None
+    lines = first.paragraph.lines if first and first.kind == "content" else ()
+    if len(lines) == 1 and is_head_label(lines[0]):  # a byline or label under the headline
+        reasons[0] = "label"
     for i, block in enumerate(blocks):
         if block.kind == "separator":
             reasons[i] = "section-separator"
