@@ -12,7 +12,10 @@ page takes one role at all its occurrences (a handle recurs because one
 person comments twice; a pasted body line stays a body line), found by
 coordinate descent over the recurring texts (:func:`tied_decode`); and the
 comment count the page declares caps the number of handles and, weakly,
-pulls a short count up (:func:`_towards_count`).
+pulls a short count up (:func:`_towards_count`; only where the page shows its
+whole comment section). A line that other comments address by name ("thank
+you Not a bot, well said", "igor, please read", "@name") gains handle
+evidence (:func:`addressed_names`): people address each other by handle.
 
 Shape evidence (all family-wide, none from one site): few words, no sentence
 ending, no question mark or URL, no function words ("the", "is", "you"),
