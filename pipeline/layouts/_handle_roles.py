@@ -368,9 +368,10 @@ def tied_decode(
 
     Every occurrence keeps its own emission cost (a short body line pasted
     three times is three times as unlikely to be a handle line). Found by coordinate
-    descent over the recurring texts: start from the untied decode (each text
-    takes the role most of its occurrences got), then flip one text's role at
-    a time while that lowers the cost of the whole page, until no flip helps.
+    descent over the recurring texts from two starts, the untied decode (each
+    text takes the role most of its occurrences got) and each text's own shape:
+    take the single flip of one text's role that lowers the cost of the whole
+    page most, until no flip helps; the cheaper end wins.
     ``handle_penalty`` is added to every handle (see :func:`_towards_count`).
     """
     occurrences = Counter(t for t in texts if t is not None)
@@ -395,22 +396,41 @@ def tied_decode(
                 ]
         return tables.cheapest_path(rows)
 
+    def descend(is_handle: dict[str, bool]) -> tuple[list[str], float]:
+        labels, cost = decode(is_handle)
+        for _ in range(TIE_ROUNDS * len(recurring_texts)):  # each flip lowers the cost
+            # Every single flip from here, and the best of them (the first
+            # improving flip can lead away from a better one).
+            best: tuple[float, dict[str, bool], list[str]] | None = None
+            for text in recurring_texts:
+                flipped = {**is_handle, text: not is_handle[text]}
+                flipped_labels, flipped_cost = decode(flipped)
+                if flipped_cost < cost - 1e-9 and (best is None or flipped_cost < best[0] - 1e-9):
+                    best = (flipped_cost, flipped, flipped_labels)
+            if best is None:
+                break
+            cost, is_handle, labels = best
+        return labels, cost
+
     labels, cost = decode({})
     if not recurring_texts:
         return labels
     votes = Counter((t, label == HANDLE) for t, label in zip(texts, labels, strict=True))
-    is_handle = {t: votes[(t, True)] >= votes[(t, False)] for t in recurring_texts}
-    labels, cost = decode(is_handle)
-    for _ in range(TIE_ROUNDS):
-        changed = False
-        for text in recurring_texts:
-            flipped = {**is_handle, text: not is_handle[text]}
-            flipped_labels, flipped_cost = decode(flipped)
-            if flipped_cost < cost - 1e-9:
-                is_handle, labels, cost, changed = flipped, flipped_labels, flipped_cost, True
-        if not changed:
-            break
-    return labels
+    by_votes = {t: votes[(t, True)] >= votes[(t, False)] for t in recurring_texts}
+    first_at = {t: texts.index(t) for t in recurring_texts}
+    by_shape = {
+        t: penalised[i][handle] < min(c for s, c in enumerate(penalised[i]) if s != handle)
+        for t, i in first_at.items()
+    }
+    # Two starts, because flipping one text at a time cannot swap two texts'
+    # roles at once ("{curly}" a handle and "You Are IsIs" a body line, both
+    # recurring): the votes of the untied decode, and each text's own shape.
+    best_labels, best_cost = descend(by_votes)
+    if by_shape != by_votes:
+        shape_labels, shape_cost = descend(by_shape)
+        if shape_cost < best_cost - 1e-9:
+            best_labels = shape_labels
+    return best_labels
 
 
 def _towards_count(

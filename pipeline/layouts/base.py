@@ -124,6 +124,11 @@ class Layout(Protocol):
         ...
 
 
+# A plug-in may also offer ``score_bound(page) -> float``: a cheap value never
+# below ``score(page)``. The detector then skips scoring it when the bound is
+# below the best score so far (pipeline.stages.parse); it is optional.
+
+
 @dataclass(frozen=True)
 class FunctionLayout:
     """A layout plug-in made of a module's ``score`` and ``parse`` functions:

@@ -108,6 +108,7 @@ WIDE_GAP_ANYWHERE = 0.15  # a page whose gaps mean nothing still shows a wide on
 COUNTED = 0.6  # a comment count line: other families print one, this one does not
 COUNT_BROKEN = 0.3  # more comments than the page counts, or no article: a misreading
 GAP_MARK_PRIOR = 0.5  # wide gaps where this family puts them are its mark, not chance
+BOUND_MARGIN = 1e-3  # scores are rounded to 4 places; a bound must stay above them
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,14 @@ class BlankSeparated:
 
     def parse(self, page: PageText) -> ParsedPage:
         return read_page(page).parsed
+
+    def score_bound(self, page: PageText) -> float:
+        """At least :meth:`score`, from the page's shape alone (no decoding): the
+        score is a fit of at most 1 times this shape factor."""
+        paragraphs, _ = split_paragraphs(page)
+        if not paragraphs:
+            return 0.0
+        return _flatness(paragraphs[1:]) ** 3 * _no_comment_header(paragraphs) + BOUND_MARGIN
 
     def score(self, page: PageText) -> float:
         try:

@@ -491,6 +491,7 @@ def parse_page(page: PageText) -> ParsedPage:
 
 # --- how well a page fits ------------------------------------------------------------
 
+_BOUND_MARGIN = 1e-3  # scores are rounded to 4 places; a bound must stay above them
 _MARKED = re.compile(r"^(?: {2,}|\t)|^\s*(?:[•·◦▪‣]|\d{1,3}[.)]\s)")
 
 
@@ -502,6 +503,21 @@ def fit_score(page: PageText) -> float:
     marked = sum(bool(_MARKED.match(line)) for line in content) / len(content)
     blocks = [classify(p) for p in paragraphs_of(page, title_line_of(page) + 1)]
     return round(fit_evidence(blocks, marked), 4)
+
+
+def fit_bound(page: PageText) -> float:
+    """An upper bound of :func:`fit_score` from the page's marks alone: the
+    share of marked lines lowers every reading, and a page showing a comment
+    platform's controls can reach the register reading at most (its
+    signature and news-only readings do not apply), see :func:`fit_evidence`."""
+    content = [line for line in page.lines if not is_blank(line)]
+    if len(content) < 2:
+        return 0.05
+    marked = sum(bool(_MARKED.match(line)) for line in content) / len(content)
+    blocks = [classify(p) for p in paragraphs_of(page, title_line_of(page) + 1)]
+    structure = 0.1 * any(b.kind == "separator" for b in blocks)
+    base = min(1.0, 0.75 + structure) if shows_comment_widget(blocks) else 1.0
+    return base * (1.0 - min(1.0, 4.0 * marked)) + _BOUND_MARGIN
 
 
 def fit_evidence(blocks: list[Block], marked: float = 0.0) -> float:
@@ -680,6 +696,10 @@ class NoHandlesLayout:
 
     def score(self, page: PageText) -> float:
         return fit_score(page)
+
+    def score_bound(self, page: PageText) -> float:
+        """At least :meth:`score`, without reading the register (see :func:`fit_bound`)."""
+        return fit_bound(page)
 
     def parse(self, page: PageText) -> ParsedPage:
         return parse_page(page)
