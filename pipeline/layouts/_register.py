@@ -217,7 +217,7 @@ def cues_of(text: str) -> RegisterCues:
         words=len(tokens),
         personal=sum(t in _PERSONAL for t in own_tokens),
         first_plural=sum(t in _FIRST_PLURAL for t in own_tokens),
-        slang=sum(t in _SLANG for t in own_tokens),
+        slang=sum(t.lower() in _SLANG for t in own_tokens),  # "LOL" and "lol" alike
         profane=sum(t in _PROFANE_OR_INSULT for t in own_tokens),
         questions=own_voice.count("?"),
         exclamations=own_voice.count("!"),
@@ -319,7 +319,7 @@ def is_unmistakably_comment(text: str) -> bool:
         return True
     if _ABOUT_THE_PIECE.search(own_voice):
         return True
-    return any(_folded(w) in _SLANG_DECISIVE for w in words_of(own_voice))
+    return any(_folded(w).lower() in _SLANG_DECISIVE for w in words_of(own_voice))
 
 
 def opens_with_address(text: str) -> bool:
