@@ -31,7 +31,7 @@ from pipeline.errors import LeakFound, SeedsNotFound
 from pipeline.executors import Executor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
-from pipeline.runner import Runner, StageRun, StageSpec
+from pipeline.runner import Regroup, Runner, StageRun, StageSpec
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -110,14 +110,21 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
         StageSpec("parse", parse.run, {"pages": ("ingest", "pages")}, partitioned=True),
         StageSpec(
             "dedupe",
-            dedupe.run,
+            dedupe.merge_partition,
             {"articles": ("parse", "articles"), "comments": ("parse", "comments")},
+            partitioned=True,
+            regroup=Regroup("articles", dedupe.article_identities, on="source_file"),
+            finish=dedupe.cluster_near_duplicates,
+            finish_partition=dedupe.label_partition,
         ),
         StageSpec(
             "anonymise",
-            anonymise.run,
+            anonymise.run_partition,
             {"comments": ("dedupe", "comments"), "articles": ("dedupe", "articles")},
             {"key": key},
+            partitioned=True,
+            grouped=True,
+            prepare=anonymise.prepare,
         ),
         StageSpec(
             "release",

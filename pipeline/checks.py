@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from pipeline.neardup import string_hashes
 from pipeline.schemas import Problem, contract, relation_problems, table_problems
 
 # Columns whose values may contain a raw handle before anonymisation: failing
@@ -90,3 +93,17 @@ def key_bounds(stage: str, table_name: str, table: pa.Table) -> tuple[tuple, tup
     first = tuple(ends.slice(0, 1).to_pylist()[0].values())
     last = tuple(ends.slice(table.num_rows - 1, 1).to_pylist()[0].values())
     return first, last
+
+
+def key_hashes(keys: pa.Table) -> np.ndarray:
+    """A 64-bit hash per row of a table of primary-key columns (uniqueness across partitions).
+
+    Multi-column keys are joined with U+001F first; equal keys give equal
+    hashes, different keys almost never do (collisions are re-checked on the
+    values by whoever uses this).
+    """
+    if keys.num_rows == 0:
+        return np.empty(0, np.uint64)
+    columns = [pc.cast(keys[name], pa.string()) for name in keys.column_names]
+    joined = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, "\x1f")
+    return string_hashes(joined.combine_chunks())
