@@ -11,7 +11,7 @@ This module only checks Arrow tables handed to it: no file I/O, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -35,20 +35,26 @@ def has_contract(stage: str, table: str) -> bool:
 
 
 def input_problems(
-    inputs: Mapping[str, pa.Table], sources: Mapping[str, tuple[str, str]]
+    inputs: Mapping[str, pa.Table],
+    sources: Mapping[str, tuple[str, str]],
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Problem]:
     """Every input table against the contract of the stage that produced it.
 
     ``sources`` maps an input name to ``(producing stage, table)``; inputs
-    without a contract (raw seed bytes) are not checked. Cross-table checks
-    run only when every single table passed.
+    without a contract (raw seed bytes) are not checked. An input the stage
+    reads only some ``columns`` of is checked on those columns. Cross-table
+    checks run only when every single table passed.
     """
     problems: list[Problem] = []
     by_stage: dict[str, dict[str, pa.Table]] = {}
     for name, (stage, table_name) in sources.items():
         if not has_contract(stage, table_name):
             continue
-        problems += table_problems(contract(stage, table_name), inputs[name])
+        table_contract = contract(stage, table_name)
+        if columns and name in columns:
+            table_contract = table_contract.select(columns[name])
+        problems += table_problems(table_contract, inputs[name])
         by_stage.setdefault(stage, {})[table_name] = inputs[name]
     if not problems:
         for stage, tables in by_stage.items():

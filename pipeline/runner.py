@@ -14,8 +14,8 @@ For each stage the runner
    k-th row of the key-sorted table, from row 0), and says which in the report,
 6. prints rows in and out, what was dropped and why, and the time.
 
-A per-page stage (``StageSpec(partitioned=True)``: ingest, parse) runs in
-partitions of pages on an executor (:mod:`pipeline.executors`: in process, or
+A partitioned stage (``StageSpec(partitioned=True)``; per page: ingest,
+parse) runs in partitions of pages on an executor (:mod:`pipeline.executors`: in process, or
 on Dask). Steps 1-3 then happen per partition on the worker
 (:func:`pipeline.partitions.run_partition`); the runner writes partition i's
 tables to ``build/<stage>/<table>/part-<i:05d>.parquet`` as they arrive,
@@ -24,6 +24,23 @@ primary-key ranges follow each other (so their concatenation in partition
 order is the key-sorted table the stage gives on the whole input), merges the
 reports and runs step 5 on the concatenation. The result is the same bytes
 whatever the executor or the partition size.
+
+A stage over whole articles (dedupe, anonymise) runs in partitions of
+*article groups*: every row of one article in one partition. For dedupe the
+runner first regroups parse's partitions (``StageSpec.regroup``: each
+source partition is split by destination into one Arrow IPC file under
+``build/<stage>/_regroup/``; destination i reads its batch of every file),
+anonymise then reads dedupe's group partitions as they are
+(``StageSpec.grouped``). Such a stage may also have a global step: a
+``prepare`` over all input partitions before they run (anonymise: pseudonyms
+of the distinct handles) or a ``finish`` over all outputs after them, then a
+second pass per partition (dedupe: near-duplicate clusters). Those steps are
+pure functions too; the runner hands them a reader of partition columns.
+Work tables (outputs without a contract, e.g. dedupe's near-dup sketches)
+and regrouped inputs are deleted when the stage is done. Group partitions
+are key-sorted within but not across partitions, so instead of the key-order
+check the runner checks that keys are unique across them (64-bit hashes of
+the key columns, colliding hashes re-checked on the values).
 
 Stage outputs are kept on disk, not in memory: a later stage's input is read
 back when it runs. A table a stage passes through unchanged (the same object
@@ -117,7 +134,9 @@ class Regroup:
 class StageSpec:
     """One stage in a pipeline: its name, function and where its inputs come from.
 
-    ``inputs`` maps the stage's input table name to ``(producing_stage, table)``.
+    ``inputs`` maps the stage's input table name to ``(producing_stage, table)``;
+    ``columns`` names the only columns a (whole-table) stage reads of some
+    inputs: only those are loaded and checked.
     ``partitioned`` marks a stage that runs on partitions of its inputs on the
     runner's executor; ``func`` is then what runs on one partition.
 
@@ -141,6 +160,7 @@ class StageSpec:
     inputs: Mapping[str, tuple[str, str]]
     options: Mapping[str, Any] = field(default_factory=dict)
     partitioned: bool = False
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     regroup: Regroup | None = None
     grouped: bool = False
     prepare: Callable[..., Prepared] | None = None
@@ -399,6 +419,17 @@ class Runner:
         """One stage output (or some of its columns), read back from disk if persisted."""
         return self._stored[(stage, table)].load(columns)
 
+    def read_parts(
+        self, stage: str, table: str, columns: list[str] | None = None
+    ) -> Iterator[pa.Table]:
+        """One stage output partition by partition (or some of its columns)."""
+        reader = _PartReader({table: self._stored[(stage, table)].parts(self.partition_rows)})
+        try:
+            for part in range(len(reader)):
+                yield reader.read(table, part, columns)
+        finally:
+            reader.close()
+
     def provide(self, stage: str, tables: Mapping[str, pa.Table]) -> None:
         """Make tables available as if ``stage`` had produced them (e.g. the raw files)."""
         for name, table in tables.items():
@@ -417,8 +448,13 @@ class Runner:
 
     def _run_whole(self, spec: StageSpec) -> StageRun:
         begun = time.perf_counter()
-        inputs = {name: self._stored[source].load() for name, source in spec.inputs.items()}
-        problems = input_problems(inputs, spec.inputs)
+        inputs = {
+            name: self._stored[source].load(
+                list(spec.columns[name]) if name in spec.columns else None
+            )
+            for name, source in spec.inputs.items()
+        }
+        problems = input_problems(inputs, spec.inputs, spec.columns)
         if problems:
             raise StageCheckFailed(spec.name, "input check", problems)
         started = time.perf_counter()
