@@ -119,14 +119,18 @@ class PartitionOutcome:
         return bool(self.input_problems or self.output_problems)
 
 
-def run_partition(task: PartitionTask) -> PartitionOutcome:
-    """Check inputs, run the stage, key-sort and check outputs (runs on a worker)."""
+def run_partition(task: PartitionTask, common: Mapping[str, Any] | None = None) -> PartitionOutcome:
+    """Check inputs, run the stage, key-sort and check outputs (runs on a worker).
+
+    The stage function gets the task's own options and the ``common`` ones
+    every partition shares (sent to a worker once).
+    """
     started = time.perf_counter()
     rows_in = {name: table.num_rows for name, table in task.inputs.items()}
     rejected = input_problems(task.inputs, task.sources)
     if rejected:
         return PartitionOutcome(task.index, ArrowTables({}), StageReport(), rows_in, 0.0, rejected)
-    result = task.func(dict(task.inputs), **task.options)
+    result = task.func(dict(task.inputs), **(common or {}), **task.options)
     tables = ArrowTables(
         {
             name: sorted_by_key(task.stage, name, table)

@@ -550,12 +550,11 @@ class Runner:
                 spec.func,
                 ArrowTables({name: loaders[index]() for name, loaders in parts.items()}),
                 dict(spec.inputs),
-                options,
                 check_outputs=spec.finish is None,
             )
             for index in range(n_parts)
         )
-        log = self._run_pass(spec.name, n_parts, tasks, first_dir)
+        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options)
         rows_in = log.rows_in
         report = merge_reports([prepared] + [log.reports[i] for i in range(n_parts)])
         if spec.finish is not None:
@@ -592,12 +591,20 @@ class Runner:
         return parts
 
     def _run_pass(
-        self, stage: str, n_parts: int, tasks: Iterator[PartitionTask], out_dir: Path
+        self,
+        stage: str,
+        n_parts: int,
+        tasks: Iterator[PartitionTask],
+        out_dir: Path,
+        common: Mapping[str, Any] | None = None,
     ) -> _PartitionLog:
-        """Run tasks on the executor, writing each partition's tables under ``out_dir``."""
+        """Run tasks on the executor, writing each partition's tables under ``out_dir``.
+
+        ``common`` are stage options every partition gets (sent to a worker once).
+        """
         log = _PartitionLog()
         with self._progress(stage, n_parts) as advance:
-            for index, outcome in self.executor.imap(run_partition, tasks):
+            for index, outcome in self.executor.imap(run_partition, tasks, common or {}):
                 assert index == outcome.index, "an executor mixed up partitions"
                 self._keep_partition(stage, out_dir, outcome, log)
                 advance()
