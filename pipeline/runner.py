@@ -528,7 +528,7 @@ class Runner:
             json.dumps(content, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
 
-    # --- a per-page stage, in partitions on the executor ------------------------------
+    # --- a stage in partitions on the executor (of pages, or of article groups) -------
 
     def _run_partitioned(self, spec: StageSpec) -> StageRun:
         begun = time.perf_counter()
