@@ -111,7 +111,8 @@ def test_partitions_give_the_labels_of_the_whole() -> None:
     data = synthetic_comments(3_000, seed=8)
     short = pa.array(["so true so true", "I agree", "So true, so true.", "", None], pa.string())
     texts = pa.concat_arrays([data.texts, short, data.texts.slice(0, 50)])
-    for settings_ in (NearDupSettings(), NearDupSettings(max_bucket=2, workers=1)):
+    few_pairs_at_once = NearDupSettings(chunk_pairs=500, workers=2, parallel_min_texts=0)
+    for settings_ in (NearDupSettings(), NearDupSettings(max_bucket=2), few_pairs_at_once):
         whole = near_dup_components(texts, settings_)
         for cuts in ([], [1000, 1000, 2999], [7, 400, 1500, 2200, 3001]):
             assert np.array_equal(_in_parts(texts, cuts, settings_), whole), cuts
