@@ -6,8 +6,10 @@ This module wires stages together and owns the reading of seed files; the
 stages themselves never touch the file system. The per-page stages (ingest,
 parse) run in partitions of ``partition_pages`` seed files (contiguous in
 name order) on the executor given (in process by default, or Dask: see
-pipeline/executors.py); the release is byte-identical whatever the executor
-and the partition size. With a pseudonym key the
+pipeline/executors.py); dedupe and anonymise run in as many partitions of
+whole articles (see pipeline/runner.py), release on whole tables (Arrow,
+only the columns it needs). The release is byte-identical whatever the
+executor and the partition size. With a pseudonym key the
 release goes to DIST/X.Y.Z; without one it is a *preview*: pseudonyms from a
 fresh random key, written to BUILD/preview/X.Y.Z, and the run says so.
 """
@@ -18,7 +20,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +34,7 @@ from pipeline.errors import LeakFound, SeedsNotFound
 from pipeline.executors import Executor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
-from pipeline.runner import Runner, StageRun, StageSpec
+from pipeline.runner import Regroup, Runner, StageRun, StageSpec
 from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
@@ -112,14 +114,21 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
         StageSpec("parse", parse.run, {"pages": ("ingest", "pages")}, partitioned=True),
         StageSpec(
             "dedupe",
-            dedupe.run,
+            dedupe.merge_partition,
             {"articles": ("parse", "articles"), "comments": ("parse", "comments")},
+            partitioned=True,
+            regroup=Regroup("articles", dedupe.article_identities, on="source_file"),
+            finish=dedupe.cluster_near_duplicates,
+            finish_partition=dedupe.label_partition,
         ),
         StageSpec(
             "anonymise",
-            anonymise.run,
+            anonymise.run_partition,
             {"comments": ("dedupe", "comments"), "articles": ("dedupe", "articles")},
             {"key": key},
+            partitioned=True,
+            grouped=True,
+            prepare=anonymise.prepare,
         ),
         StageSpec(
             "release",
@@ -132,6 +141,10 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
                 "rejected_inputs": ("ingest", "rejected_inputs"),
                 "parsed_articles": ("parse", "articles"),
                 "unparsed": ("parse", "unparsed"),
+            },
+            columns={
+                "pages": ["source_file", "source_sha256", "bytes", "encoding"],
+                "parsed_articles": ["source_file", "layout"],
             },
         ),
     ]
@@ -237,7 +250,7 @@ def publish_release(
     """
     publish_started = time.perf_counter()
     target = (runner.build_dir / "preview" if preview else dist_dir) / version
-    raw_handles = _raw_handles(runner.read("parse", "comments", ["handle"]))
+    raw_handles = _raw_handles(runner.read_parts("parse", "comments", ["handle"]))
     tables = {name: runner.read("release", name) for name in TABLES}
     ctx = ReleaseContext(
         version=version,
@@ -261,8 +274,10 @@ def publish_release(
     return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
 
 
-def _raw_handles(comments: pa.Table) -> list[str]:
-    unique = pc.unique(comments["handle"].drop_null()).to_pylist()
+def _raw_handles(parts: Iterable[pa.Table]) -> list[str]:
+    """Every distinct raw handle, from the handle column a partition at a time."""
+    distinct = [pc.unique(part["handle"]) for part in parts]
+    unique = pc.unique(pa.chunked_array(distinct, pa.string())).to_pylist() if distinct else []
     return sorted(h for h in unique if h)
 
 

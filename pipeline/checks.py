@@ -11,10 +11,13 @@ This module only checks Arrow tables handed to it: no file I/O, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from pipeline.neardup import string_hashes
 from pipeline.schemas import Problem, contract, relation_problems, table_problems
 
 # Columns whose values may contain a raw handle before anonymisation: failing
@@ -32,20 +35,26 @@ def has_contract(stage: str, table: str) -> bool:
 
 
 def input_problems(
-    inputs: Mapping[str, pa.Table], sources: Mapping[str, tuple[str, str]]
+    inputs: Mapping[str, pa.Table],
+    sources: Mapping[str, tuple[str, str]],
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Problem]:
     """Every input table against the contract of the stage that produced it.
 
     ``sources`` maps an input name to ``(producing stage, table)``; inputs
-    without a contract (raw seed bytes) are not checked. Cross-table checks
-    run only when every single table passed.
+    without a contract (raw seed bytes) are not checked. An input the stage
+    reads only some ``columns`` of is checked on those columns. Cross-table
+    checks run only when every single table passed.
     """
     problems: list[Problem] = []
     by_stage: dict[str, dict[str, pa.Table]] = {}
     for name, (stage, table_name) in sources.items():
         if not has_contract(stage, table_name):
             continue
-        problems += table_problems(contract(stage, table_name), inputs[name])
+        table_contract = contract(stage, table_name)
+        if columns and name in columns:
+            table_contract = table_contract.select(columns[name])
+        problems += table_problems(table_contract, inputs[name])
         by_stage.setdefault(stage, {})[table_name] = inputs[name]
     if not problems:
         for stage, tables in by_stage.items():
@@ -90,3 +99,17 @@ def key_bounds(stage: str, table_name: str, table: pa.Table) -> tuple[tuple, tup
     first = tuple(ends.slice(0, 1).to_pylist()[0].values())
     last = tuple(ends.slice(table.num_rows - 1, 1).to_pylist()[0].values())
     return first, last
+
+
+def key_hashes(keys: pa.Table) -> np.ndarray:
+    """A 64-bit hash per row of a table of primary-key columns (uniqueness across partitions).
+
+    Multi-column keys are joined with U+001F first; equal keys give equal
+    hashes, different keys almost never do (collisions are re-checked on the
+    values by whoever uses this).
+    """
+    if keys.num_rows == 0:
+        return np.empty(0, np.uint64)
+    columns = [pc.cast(keys[name], pa.string()) for name in keys.column_names]
+    joined = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, "\x1f")
+    return string_hashes(joined.combine_chunks())

@@ -1,7 +1,10 @@
 """Executors: where the partitions of a per-page stage run.
 
-The runner hands an executor a picklable top-level function and a stream of
-partition tasks; the executor yields ``(index, outcome)`` pairs, in any order.
+The runner hands an executor a picklable top-level function, a stream of
+partition tasks and optionally one ``common`` value every task needs (e.g.
+the release's pseudonym map); the executor yields ``(index, func(task,
+common))`` pairs, in any order. Dask sends ``common`` to each worker once,
+not with every task.
 The runner writes each outcome under its partition's own file name and merges
 in partition order, so the result never depends on the executor or on which
 partition finished first.
@@ -48,9 +51,9 @@ class Executor(Protocol):
         ...
 
     def imap(
-        self, func: Callable[[Task], Outcome], tasks: Iterable[Task]
+        self, func: Callable[[Task, Any], Outcome], tasks: Iterable[Task], common: Any = None
     ) -> Iterator[tuple[int, Outcome]]:
-        """``(index, func(task))`` for every task, in any order."""
+        """``(index, func(task, common))`` for every task, in any order."""
         ...
 
     def close(self) -> None: ...
@@ -63,10 +66,10 @@ class LocalExecutor:
         return "local (in process)"
 
     def imap(
-        self, func: Callable[[Task], Outcome], tasks: Iterable[Task]
+        self, func: Callable[[Task, Any], Outcome], tasks: Iterable[Task], common: Any = None
     ) -> Iterator[tuple[int, Outcome]]:
         for index, task in enumerate(tasks):
-            yield index, func(task)
+            yield index, func(task, common)
 
     def close(self) -> None:
         return None
@@ -121,28 +124,32 @@ class DaskExecutor:
         return max(1, sum(self.client.nthreads().values()))
 
     def imap(
-        self, func: Callable[[Task], Outcome], tasks: Iterable[Task]
+        self, func: Callable[[Task, Any], Outcome], tasks: Iterable[Task], common: Any = None
     ) -> Iterator[tuple[int, Outcome]]:
         from distributed import as_completed
 
         stream = enumerate(tasks)
+        # a one-element list: scattering a dict itself would scatter each value
+        [shared] = self.client.scatter([common], broadcast=True, hash=False)
         limit = IN_FLIGHT_PER_THREAD * self._threads()
         running = as_completed()
         index_of: dict[str, int] = {}
         for _ in range(limit):
-            if not self._submit(func, stream, running, index_of):
+            if not self._submit(func, stream, shared, running, index_of):
                 break
         for future in running:
             index = index_of.pop(future.key)
             outcome = future.result()
             future.release()
-            self._submit(func, stream, running, index_of)
+            self._submit(func, stream, shared, running, index_of)
             yield index, outcome
+        shared.release()
 
     def _submit(
         self,
-        func: Callable[[Task], Outcome],
+        func: Callable[[Task, Any], Outcome],
         stream: Iterator[tuple[int, Task]],
+        shared: Any,
         running: Any,
         index_of: dict[str, int],
     ) -> bool:
@@ -151,7 +158,7 @@ class DaskExecutor:
         except StopIteration:
             return False
         data = self.client.scatter(task, hash=False)
-        future = self.client.submit(func, data, pure=False)
+        future = self.client.submit(func, data, shared, pure=False)
         index_of[future.key] = index
         running.add(future)
         return True

@@ -80,15 +80,32 @@ process; datasketch capped at 100k texts):
 Two threads vs one (500k texts, interleaved runs): signatures 5.0 s -> 2.7 s,
 banding 3.6 s -> 2.5 s.
 
+In partitions (the dedupe stage on a large corpus)
+    :func:`text_sketches` runs on each partition's texts: per text its
+    content hash and word count, per distinct LSH-eligible content its 128
+    signature slots as uint32 columns. :func:`components_across_parts` then
+    reads those sketches (through a :class:`SketchParts` the runner provides)
+    a few columns at a time: the contents of all partitions are collapsed to
+    one representative each, band keys are computed and bucketed one band at
+    a time, and candidate pairs are checked (reading four slots at a time) in
+    batches, merging components as they go; a pair already inside one
+    component is dropped unchecked, so a big cluster costs few checks. It
+    returns exactly the labels :func:`near_dup_components` gives on the
+    concatenated texts (the tests check this), holding about 40 bytes per
+    text, one band of keys and a bounded batch of pairs
+    (``chunk_pairs``), never a signature matrix. On the 20 MB synthetic
+    corpus (77k comments, 3.8M candidate pairs) it takes 3.3 s where
+    :func:`near_dup_components` takes 9 s (shared 2-core machine).
+
 This module must never see handles or ids; it labels texts by position only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -100,6 +117,7 @@ MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
 BYTE_BASE = np.uint64(0x100000001B3)
 ALONE = -1
+MIN_PAIRS_PER_CHECK = 1 << 16
 T = TypeVar("T")
 
 
@@ -118,6 +136,7 @@ class NearDupSettings:
     workers: int = 2
     chunk_shingles: int = 1 << 13
     chunk_texts: int = 1 << 16
+    chunk_pairs: int = 1 << 24  # candidate pairs held before a check pass (in partitions)
     permutation_seed: int = 0  # the stage always uses 0: cluster ids must not move
     parallel_min_texts: int = 20_000
 
@@ -265,9 +284,14 @@ def band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
     32 bits sort twice as fast as 64; the ~n^2/2^33 chance collisions per band
     (about 100 at 1M texts) are candidates the signature check then rejects.
     """
-    key = np.zeros(len(signatures), dtype=np.uint64)
-    for row in range(band * rows, (band + 1) * rows):
-        key = splitmix64(key * GOLDEN + signatures[:, row].astype(np.uint64))
+    return band_key_of_slots([signatures[:, row] for row in range(band * rows, (band + 1) * rows)])
+
+
+def band_key_of_slots(slots: Sequence[np.ndarray]) -> np.ndarray:
+    """The band key (uint32 per text) from the band's signature slots, in slot order."""
+    key = np.zeros(len(slots[0]) if slots else 0, dtype=np.uint64)
+    for slot in slots:
+        key = splitmix64(key * GOLDEN + slot.astype(np.uint64))
     return (key >> np.uint64(32)).astype(np.uint32)
 
 
@@ -381,9 +405,7 @@ class TextFeatures:
     shingles: TokenisedTexts
 
 
-def text_features(
-    texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings
-) -> TextFeatures:
+def text_features(texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings) -> TextFeatures:
     """Tokenise and shingle in chunks of texts, so Arrow intermediates stay small."""
     parts: list[tuple[np.ndarray, np.ndarray, TokenisedTexts]] = []
     for start in range(0, len(texts), settings.chunk_texts):
@@ -455,3 +477,236 @@ def _select_texts(tokens: TokenisedTexts, chosen: np.ndarray) -> TokenisedTexts:
     offsets = np.zeros(int(chosen.sum()) + 1, dtype=np.int64)
     np.cumsum(n_words[chosen], out=offsets[1:])
     return TokenisedTexts(word_hashes=tokens.word_hashes[keep], offsets=offsets)
+
+
+# --- in partitions: sketches per partition, one global pass band by band -----------------
+
+
+def slot_name(slot: int) -> str:
+    """Column name of one min-hash slot in a signatures table."""
+    return f"slot_{slot:03d}"
+
+
+def text_sketches(
+    texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """What the global step needs of one partition's texts, as two Arrow tables.
+
+    ``texts``: one row per text, in the given order: ``content`` (uint64 hash
+    of its word sequence) and ``n_words``. ``signatures``: one row per
+    distinct content (its first text) among the texts with at least
+    ``min_words_lsh`` words: ``content`` and one uint32 column per min-hash
+    slot (:func:`slot_name`), so the global step can read one band's or one
+    slot's columns of every partition without the rest.
+    """
+    settings = settings or NearDupSettings()
+    features = text_features(texts, settings)
+    n_words, content = features.n_words, features.content
+    _, first = np.unique(content, return_index=True)
+    chosen = np.zeros(len(n_words), dtype=bool)
+    chosen[first] = True
+    chosen &= n_words >= settings.min_words_lsh
+    shingles = _select_texts(features.shingles, chosen)
+    del features
+    if chosen.any():
+        signatures = minhash_signatures(shingles, settings)
+    else:
+        signatures = np.empty((0, settings.num_perm), dtype=np.uint32)
+    text_table = pa.table(
+        {"content": pa.array(content, pa.uint64()), "n_words": pa.array(n_words, pa.int64())}
+    )
+    columns = {"content": pa.array(content[chosen], pa.uint64())}
+    for slot in range(settings.num_perm):
+        columns[slot_name(slot)] = pa.array(np.ascontiguousarray(signatures[:, slot]), pa.uint32())
+    return text_table, pa.table(columns)
+
+
+class SketchParts(Protocol):
+    """The partitions' sketches (see :func:`text_sketches`), read when asked for.
+
+    The runner implements it over the Parquet parts under build/; the global
+    step reads a few columns of every partition at a time, never all of them.
+    """
+
+    def __len__(self) -> int: ...
+
+    def texts(self, part: int) -> pa.Table: ...
+
+    def signatures(self, part: int, columns: Sequence[str]) -> pa.Table: ...
+
+
+@dataclass(frozen=True)
+class SketchTables:
+    """:class:`SketchParts` over sketches already in memory (tests, small inputs)."""
+
+    parts: tuple[tuple[pa.Table, pa.Table], ...]
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def texts(self, part: int) -> pa.Table:
+        return self.parts[part][0]
+
+    def signatures(self, part: int, columns: Sequence[str]) -> pa.Table:
+        return self.parts[part][1].select(list(columns))
+
+
+@dataclass(frozen=True)
+class _Representatives:
+    """The LSH texts of all partitions: one row per distinct content, in partition order.
+
+    ``picks[p]`` are the rows of partition p's signatures table that are
+    representatives (a content's first row over all partitions); ``content``
+    is their content hash, in the same order.
+    """
+
+    picks: tuple[np.ndarray, ...]
+    content: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.content)
+
+
+def components_across_parts(
+    parts: SketchParts, settings: NearDupSettings | None = None
+) -> list[np.ndarray]:
+    """:func:`near_dup_components` of the concatenated texts of all partitions, per partition.
+
+    The same components from sketches on disk: only per-text hashes and counts
+    (16 bytes a text), one band's keys at a time and the candidate pairs are
+    held in memory, never the texts or the signature matrix. Component labels
+    are indices into the distinct contents of all texts (or ``ALONE``).
+    """
+    settings = settings or NearDupSettings()
+    texts = [parts.texts(part) for part in range(len(parts))]
+    sizes = np.array([table.num_rows for table in texts], dtype=np.int64)
+    content = _concatenated([table["content"] for table in texts], np.uint64)
+    n_words = _concatenated([table["n_words"] for table in texts], np.int64)
+    del texts
+    distinct, text_to_distinct = np.unique(content, return_inverse=True)
+    del content
+    representatives = _representatives(parts)
+    nodes = np.searchsorted(distinct, representatives.content)
+    components = _linked_components(parts, representatives, nodes, len(distinct), settings)
+    text_component = components[text_to_distinct]
+    eligible = n_words >= settings.min_words_exact
+    sizes_of = np.bincount(text_component[eligible], minlength=len(distinct))
+    labels = np.where(eligible & (sizes_of[text_component] >= 2), text_component, ALONE)
+    return np.split(labels, np.cumsum(sizes)[:-1]) if len(sizes) else []
+
+
+def _concatenated(columns: list[pa.ChunkedArray], dtype: type) -> np.ndarray:
+    arrays = [np.asarray(column.to_numpy(), dtype=dtype) for column in columns]
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
+
+
+def _representatives(parts: SketchParts) -> _Representatives:
+    """Each distinct LSH content once: its first signature row over the partitions."""
+    per_part = [
+        _concatenated([parts.signatures(part, ["content"])["content"]], np.uint64)
+        for part in range(len(parts))
+    ]
+    starts = np.cumsum([0] + [len(c) for c in per_part])
+    everything = np.concatenate(per_part) if per_part else np.empty(0, np.uint64)
+    _, first = np.unique(everything, return_index=True)
+    rows = np.sort(first)
+    picks = tuple(
+        rows[(rows >= lo) & (rows < hi)] - lo
+        for lo, hi in zip(starts[:-1], starts[1:], strict=True)
+    )
+    return _Representatives(picks, everything[rows])
+
+
+def _slots(
+    parts: SketchParts, representatives: _Representatives, slots: Sequence[int]
+) -> list[np.ndarray]:
+    """Some signature slots of every representative, read partition by partition."""
+    names = [slot_name(slot) for slot in slots]
+    pieces: list[list[np.ndarray]] = [[] for _ in slots]
+    for part, picked in enumerate(representatives.picks):
+        if not len(picked):
+            continue
+        table = parts.signatures(part, names)
+        for piece, name in zip(pieces, names, strict=True):
+            piece.append(np.asarray(table[name].to_numpy(), dtype=np.uint32)[picked])
+    return [np.concatenate(p) if p else np.empty(0, np.uint32) for p in pieces]
+
+
+def _linked_components(
+    parts: SketchParts,
+    representatives: _Representatives,
+    nodes: np.ndarray,
+    n_nodes: int,
+    settings: NearDupSettings,
+) -> np.ndarray:
+    """Component label (smallest node in it) per node, from checked candidate pairs.
+
+    Bands are bucketed one at a time (``workers`` at once). A candidate pair
+    whose texts are already in one component is dropped at once: checking
+    it could not change the components. The others wait until
+    about as many as there are texts (at most ``chunk_pairs``) have
+    gathered, then one pass over the signature slots checks them all and
+    merges the components. So memory holds one band's keys and at most
+    ``chunk_pairs`` pairs, and big clusters cost little: most of their pairs
+    are dropped unchecked. The components are
+    those of all checked pairs, exactly.
+    """
+    labels = np.arange(n_nodes, dtype=np.int64)
+    n = len(representatives)
+    if n < 2:
+        return labels
+
+    def band_candidates(band: int) -> np.ndarray:
+        slots = range(band * settings.rows, (band + 1) * settings.rows)
+        keys = band_key_of_slots(_slots(parts, representatives, slots))
+        return bucket_pairs(keys, representatives.content, settings.max_bucket)
+
+    workers = _workers_for(n, settings)
+    # a check pass reads every signature once: worth it once about as many pairs wait
+    enough = min(settings.chunk_pairs, max(n, MIN_PAIRS_PER_CHECK))
+    pending: list[np.ndarray] = []
+    for first in range(0, settings.bands, workers):
+        bands = [(band,) for band in range(first, min(first + workers, settings.bands))]
+        for codes in _run_parallel(band_candidates, bands, workers):
+            pending.append(np.unique(_unlinked(codes, labels, nodes, n)))
+        if sum(len(codes) for codes in pending) >= enough:
+            labels = _checked_and_merged(parts, representatives, nodes, labels, pending, settings)
+            pending = []
+    return _checked_and_merged(parts, representatives, nodes, labels, pending, settings)
+
+
+def _unlinked(codes: np.ndarray, labels: np.ndarray, nodes: np.ndarray, n: int) -> np.ndarray:
+    """The pairs (encoded i * n + j) whose texts are not yet in one component."""
+    left = nodes[(codes // np.uint64(n)).astype(np.int64)]
+    right = nodes[(codes % np.uint64(n)).astype(np.int64)]
+    return codes[labels[left] != labels[right]]
+
+
+def _checked_and_merged(
+    parts: SketchParts,
+    representatives: _Representatives,
+    nodes: np.ndarray,
+    labels: np.ndarray,
+    pending: list[np.ndarray],
+    settings: NearDupSettings,
+) -> np.ndarray:
+    """Check the pending pairs against the signatures and merge the components they link."""
+    if not pending:
+        return labels
+    n = len(representatives)
+    codes = _unlinked(np.unique(np.concatenate(pending)), labels, nodes, n)
+    agree = np.zeros(len(codes), dtype=np.uint16)
+    step = 1 << 20
+    for first in range(0, settings.num_perm, settings.rows):
+        slot_range = range(first, min(first + settings.rows, settings.num_perm))
+        for slot in _slots(parts, representatives, slot_range):
+            for lo in range(0, len(codes), step):
+                chunk = codes[lo : lo + step]
+                left = (chunk // np.uint64(n)).astype(np.int64)
+                right = (chunk % np.uint64(n)).astype(np.int64)
+                agree[lo : lo + step] += slot[left] == slot[right]
+    kept = codes[agree >= settings.min_agreeing_slots]
+    left = nodes[(kept // np.uint64(n)).astype(np.int64)]
+    right = nodes[(kept % np.uint64(n)).astype(np.int64)]
+    merged = connected_components(len(labels), labels[left], labels[right])
+    return merged[labels]

@@ -1,4 +1,4 @@
-"""One partition of a per-page stage: the unit of work an executor runs.
+"""One partition of a partitioned stage: the unit of work an executor runs.
 
 A per-page stage (ingest, parse) handles every page independently, so the
 runner cuts its input into partitions of pages (contiguous ranges of the
@@ -7,6 +7,13 @@ check the inputs, call the unchanged stage function, sort every output table
 by its primary key, check the outputs with pandera. Failed checks come back
 as data in the :class:`PartitionOutcome`, so the runner can report every
 failing partition rather than the first.
+
+A stage over whole articles (dedupe, anonymise) runs on partitions of
+*article groups* instead: the runner puts every row of one group in the same
+partition, choosing the partition from the group id alone
+(:func:`group_partitions`). Tables a stage function returns without a
+contract in ``schema/`` are work tables (e.g. dedupe's near-dup sketches):
+persisted for a later global step, never checked or published.
 
 :func:`run_partition` and the task it receives are top-level and picklable:
 Dask ships them to worker processes, which re-import this module (never the
@@ -25,10 +32,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from pipeline.checks import input_problems, key_bounds, output_problems, sorted_by_key
+from pipeline.checks import (
+    has_contract,
+    input_problems,
+    key_bounds,
+    output_problems,
+    sorted_by_key,
+)
+from pipeline.neardup import string_hashes
 from pipeline.schemas import Problem
 from pipeline.stage import Dropped, StageReport, StageResult
 
@@ -72,7 +87,11 @@ def _from_ipc(streams: Mapping[str, bytes]) -> ArrowTables:
 
 @dataclass(frozen=True)
 class PartitionTask:
-    """Everything a worker needs to run one partition of one stage."""
+    """Everything a worker needs to run one partition of one stage.
+
+    ``check_outputs`` is false for a first pass whose outputs a ``finish``
+    step still completes: the second pass checks them.
+    """
 
     stage: str
     index: int
@@ -80,6 +99,7 @@ class PartitionTask:
     inputs: ArrowTables
     sources: Mapping[str, tuple[str, str]]
     options: Mapping[str, Any] = field(default_factory=dict)
+    check_outputs: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,18 +119,28 @@ class PartitionOutcome:
         return bool(self.input_problems or self.output_problems)
 
 
-def run_partition(task: PartitionTask) -> PartitionOutcome:
-    """Check inputs, run the stage, key-sort and check outputs (runs on a worker)."""
+def run_partition(task: PartitionTask, common: Mapping[str, Any] | None = None) -> PartitionOutcome:
+    """Check inputs, run the stage, key-sort and check outputs (runs on a worker).
+
+    The stage function gets the task's own options and the ``common`` ones
+    every partition shares (sent to a worker once).
+    """
     started = time.perf_counter()
     rows_in = {name: table.num_rows for name, table in task.inputs.items()}
     rejected = input_problems(task.inputs, task.sources)
     if rejected:
         return PartitionOutcome(task.index, ArrowTables({}), StageReport(), rows_in, 0.0, rejected)
-    result = task.func(dict(task.inputs), **task.options)
+    result = task.func(dict(task.inputs), **(common or {}), **task.options)
     tables = ArrowTables(
-        {name: sorted_by_key(task.stage, name, table) for name, table in result.tables.items()}
+        {
+            name: sorted_by_key(task.stage, name, table)
+            if has_contract(task.stage, name)
+            else table
+            for name, table in result.tables.items()
+        }
     )
-    problems = output_problems(task.stage, tables)
+    checked = {name: t for name, t in tables.items() if has_contract(task.stage, name)}
+    problems = output_problems(task.stage, checked) if task.check_outputs else []
     seconds = time.perf_counter() - started
     return PartitionOutcome(task.index, tables, result.report, rows_in, seconds, [], problems)
 
@@ -152,5 +182,23 @@ def keys_in_order(bounds: Sequence[KeyBounds]) -> bool:
 
 
 def table_bounds(outcome: PartitionOutcome, stage: str) -> dict[str, KeyBounds]:
-    """The first and last primary key of each output table of one partition."""
-    return {name: key_bounds(stage, name, table) for name, table in outcome.tables.items()}
+    """The first and last primary key of each output table (with a contract) of one partition."""
+    return {
+        name: key_bounds(stage, name, table)
+        for name, table in outcome.tables.items()
+        if has_contract(stage, name)
+    }
+
+
+def group_partitions(groups: pa.Array | pa.ChunkedArray, n_parts: int) -> np.ndarray:
+    """The partition (0 .. n_parts-1) of each row, from its group id alone.
+
+    A 64-bit hash of the group id's bytes (``pipeline.neardup.string_hashes``)
+    modulo ``n_parts``: rows of one group always land together, groups spread
+    evenly, and the result depends on nothing but the id and ``n_parts``.
+    """
+    if isinstance(groups, pa.ChunkedArray):
+        groups = groups.combine_chunks()
+    if len(groups) == 0:
+        return np.empty(0, np.int64)
+    return (string_hashes(groups.cast(pa.string())) % np.uint64(n_parts)).astype(np.int64)

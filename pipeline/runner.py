@@ -14,8 +14,8 @@ For each stage the runner
    k-th row of the key-sorted table, from row 0), and says which in the report,
 6. prints rows in and out, what was dropped and why, and the time.
 
-A per-page stage (``StageSpec(partitioned=True)``: ingest, parse) runs in
-partitions of pages on an executor (:mod:`pipeline.executors`: in process, or
+A partitioned stage (``StageSpec(partitioned=True)``; per page: ingest,
+parse) runs in partitions of pages on an executor (:mod:`pipeline.executors`: in process, or
 on Dask). Steps 1-3 then happen per partition on the worker
 (:func:`pipeline.partitions.run_partition`); the runner writes partition i's
 tables to ``build/<stage>/<table>/part-<i:05d>.parquet`` as they arrive,
@@ -24,6 +24,23 @@ primary-key ranges follow each other (so their concatenation in partition
 order is the key-sorted table the stage gives on the whole input), merges the
 reports and runs step 5 on the concatenation. The result is the same bytes
 whatever the executor or the partition size.
+
+A stage over whole articles (dedupe, anonymise) runs in partitions of
+*article groups*: every row of one article in one partition. For dedupe the
+runner first regroups parse's partitions (``StageSpec.regroup``: each
+source partition is split by destination into one Arrow IPC file under
+``build/<stage>/_regroup/``; destination i reads its batch of every file),
+anonymise then reads dedupe's group partitions as they are
+(``StageSpec.grouped``). Such a stage may also have a global step: a
+``prepare`` over all input partitions before they run (anonymise: pseudonyms
+of the distinct handles) or a ``finish`` over all outputs after them, then a
+second pass per partition (dedupe: near-duplicate clusters). Those steps are
+pure functions too; the runner hands them a reader of partition columns.
+Work tables (outputs without a contract, e.g. dedupe's near-dup sketches)
+and regrouped inputs are deleted when the stage is done. Group partitions
+are key-sorted within but not across partitions, so instead of the key-order
+check the runner checks that keys are unique across them (64-bit hashes of
+the key columns, colliding hashes re-checked on the values).
 
 Stage outputs are kept on disk, not in memory: a later stage's input is read
 back when it runs. A table a stage passes through unchanged (the same object
@@ -51,12 +68,15 @@ from pathlib import Path
 from typing import Any
 
 import frictionless
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from pipeline.checks import has_contract, input_problems, output_problems, redact
+from pipeline.checks import has_contract, input_problems, key_hashes, output_problems, redact
 from pipeline.errors import CorpusError
 from pipeline.executors import Executor, LocalExecutor
 from pipeline.partitions import (
@@ -64,14 +84,15 @@ from pipeline.partitions import (
     KeyBounds,
     PartitionOutcome,
     PartitionTask,
+    group_partitions,
     keys_in_order,
     merge_reports,
     run_partition,
     table_bounds,
 )
 from pipeline.schemas import Problem, contract, table_problems
-from pipeline.stage import StageReport, StageResult
-from pipeline.tables import write_parquet
+from pipeline.stage import Finished, Prepared, StageReport, StageResult
+from pipeline.tables import write_parquet, write_work_parquet
 
 FRICTIONLESS_ROW_LIMIT = 20_000
 # Rows per partition when a partitioned stage reads an in-memory table.
@@ -94,12 +115,44 @@ class StageCheckFailed(CorpusError):
 
 
 @dataclass(frozen=True)
+class Regroup:
+    """Re-partition a stage's inputs so that all rows of one group share a partition.
+
+    ``key`` (pure, per partition of input ``table``) gives each row's group
+    id; rows of every other input follow the row of ``table`` with the same
+    value in column ``on``. The partition of a group is
+    :func:`pipeline.partitions.group_partitions` of its id: same id, same
+    partition, whatever the partition a row came from.
+    """
+
+    table: str
+    key: Callable[[pa.Table], pa.Array]
+    on: str
+
+
+@dataclass(frozen=True)
 class StageSpec:
     """One stage in a pipeline: its name, function and where its inputs come from.
 
-    ``inputs`` maps the stage's input table name to ``(producing_stage, table)``.
-    ``partitioned`` marks a per-page stage: it runs on partitions of its
-    inputs on the runner's executor.
+    ``inputs`` maps the stage's input table name to ``(producing_stage, table)``;
+    ``columns`` names the only columns a (whole-table) stage reads of some
+    inputs: only those are loaded and checked.
+    ``partitioned`` marks a stage that runs on partitions of its inputs on the
+    runner's executor; ``func`` is then what runs on one partition.
+
+    A partitioned stage over whole articles also sets (see pipeline/stage.py):
+
+    * ``regroup``: the runner first re-partitions the inputs by group;
+    * ``grouped``: its input partitions are such groups already, so its
+      output partitions are too (key-sorted within, keys unique across, but
+      not in key order from one partition to the next);
+    * ``prepare(reader, **options) -> Prepared``: runs once over the input
+      partitions before them; its options go to every partition;
+    * ``finish(reader, report, **options) -> Finished`` and
+      ``finish_partition``: after the partitions, a global step over their
+      outputs, then a second pass of ``finish_partition`` on each partition
+      with the options ``finish`` gave it. Only the second pass's outputs are
+      checked and kept.
     """
 
     name: str
@@ -107,6 +160,17 @@ class StageSpec:
     inputs: Mapping[str, tuple[str, str]]
     options: Mapping[str, Any] = field(default_factory=dict)
     partitioned: bool = False
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    regroup: Regroup | None = None
+    grouped: bool = False
+    prepare: Callable[..., Prepared] | None = None
+    finish: Callable[..., Finished] | None = None
+    finish_partition: Callable[..., StageResult] | None = None
+
+    @property
+    def parts_in_key_order(self) -> bool:
+        """Whether its output partitions follow each other in key order (page ranges)."""
+        return self.regroup is None and not self.grouped
 
 
 @dataclass
@@ -161,8 +225,56 @@ class StoredTable:
 class _ParquetPart:
     path: Path
 
-    def __call__(self) -> pa.Table:
-        return pq.read_table(self.path)
+    def __call__(self, columns: Sequence[str] | None = None) -> pa.Table:
+        return pq.read_table(self.path, columns=list(columns) if columns else None)
+
+
+@dataclass(frozen=True)
+class _RegroupedPart:
+    """Partition ``index`` of a regrouped table: batch ``index`` of every source file."""
+
+    paths: tuple[Path, ...]
+    index: int
+
+    def __call__(self, columns: Sequence[str] | None = None) -> pa.Table:
+        batches = []
+        for path in self.paths:
+            with pa.OSFile(str(path)) as source:
+                batches.append(ipc.open_file(source).get_batch(self.index))
+        table = pa.Table.from_batches(batches)
+        return table.select(list(columns)) if columns else table
+
+
+class _PartReader:
+    """:class:`pipeline.stage.PartReader` over partition loaders or Parquet parts.
+
+    A global step reads a few columns of every part many times (e.g. one band
+    of signatures at a time), so each Parquet part's footer is read once.
+    """
+
+    def __init__(self, tables: Mapping[str, Sequence[TableLoader]]):
+        self.tables = tables
+        self._files: dict[Path, pq.ParquetFile] = {}
+
+    def __len__(self) -> int:
+        return len(next(iter(self.tables.values()))) if self.tables else 0
+
+    def read(self, table: str, part: int, columns: Sequence[str] | None = None) -> pa.Table:
+        loader = self.tables[table][part]
+        wanted = list(columns) if columns else None
+        if isinstance(loader, _ParquetPart):
+            if loader.path not in self._files:
+                self._files[loader.path] = pq.ParquetFile(loader.path)
+            return self._files[loader.path].read(columns=wanted)
+        if isinstance(loader, _RegroupedPart):
+            return loader(wanted)
+        loaded = loader()
+        return loaded.select(wanted) if wanted else loaded
+
+    def close(self) -> None:
+        for parquet_file in self._files.values():
+            parquet_file.close()
+        self._files.clear()
 
 
 @dataclass(frozen=True)
@@ -307,6 +419,17 @@ class Runner:
         """One stage output (or some of its columns), read back from disk if persisted."""
         return self._stored[(stage, table)].load(columns)
 
+    def read_parts(
+        self, stage: str, table: str, columns: list[str] | None = None
+    ) -> Iterator[pa.Table]:
+        """One stage output partition by partition (or some of its columns)."""
+        reader = _PartReader({table: self._stored[(stage, table)].parts(self.partition_rows)})
+        try:
+            for part in range(len(reader)):
+                yield reader.read(table, part, columns)
+        finally:
+            reader.close()
+
     def provide(self, stage: str, tables: Mapping[str, pa.Table]) -> None:
         """Make tables available as if ``stage`` had produced them (e.g. the raw files)."""
         for name, table in tables.items():
@@ -325,8 +448,13 @@ class Runner:
 
     def _run_whole(self, spec: StageSpec) -> StageRun:
         begun = time.perf_counter()
-        inputs = {name: self._stored[source].load() for name, source in spec.inputs.items()}
-        problems = input_problems(inputs, spec.inputs)
+        inputs = {
+            name: self._stored[source].load(
+                list(spec.columns[name]) if name in spec.columns else None
+            )
+            for name, source in spec.inputs.items()
+        }
+        problems = input_problems(inputs, spec.inputs, spec.columns)
         if problems:
             raise StageCheckFailed(spec.name, "input check", problems)
         started = time.perf_counter()
@@ -351,7 +479,7 @@ class Runner:
             begun,
             0,
         )
-        return self._finish(stage_run)
+        return self._finish_run(stage_run)
 
     def _passed_through(
         self, spec: StageSpec, inputs: Mapping[str, pa.Table], result: StageResult
@@ -400,44 +528,21 @@ class Runner:
             json.dumps(content, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
 
-    # --- a per-page stage, in partitions on the executor ------------------------------
+    # --- a stage in partitions on the executor (of pages, or of article groups) -------
 
     def _run_partitioned(self, spec: StageSpec) -> StageRun:
-        n_parts, tasks = self._partition_tasks(spec)
+        begun = time.perf_counter()
         stage_dir = self._fresh_stage_dir(spec.name)
+        parts = self._input_parts(spec, stage_dir / "_regroup")
+        n_parts = len(next(iter(parts.values())))
         started = time.perf_counter()
-        log = _PartitionLog()
-        with self._progress(spec.name, n_parts) as advance:
-            for index, outcome in self.executor.imap(run_partition, tasks):
-                assert index == outcome.index, "an executor mixed up partitions"
-                self._keep_partition(spec.name, stage_dir, outcome, log)
-                advance()
-        seconds = time.perf_counter() - started
-        self._raise_partition_failures(spec.name, n_parts, log)
-        paths = {
-            name: tuple(stage_dir / name / part_name(i) for i in range(n_parts))
-            for name in sorted(log.bounds)
-        }
-        self._ensure_key_order(spec.name, paths, log)
-        report = merge_reports([log.reports[i] for i in range(n_parts)])
-        coverage = self._frictionless_parts(spec.name, paths)
-        self._write_report(stage_dir, report, coverage, partitions=n_parts)
-        for name, table_paths in paths.items():
-            self._stored[(spec.name, name)] = StoredTable(paths=table_paths)
-        run = StageRun(spec.name, log.rows_in, log.rows_out, seconds, report.to_dict(), coverage)
-        run.started, run.partitions = started, n_parts
-        return self._finish(run)
-
-    def _partition_tasks(self, spec: StageSpec) -> tuple[int, Iterator[PartitionTask]]:
-        """How many partitions, and their tasks (each input part read when its turn comes)."""
-        parts = {
-            name: self._stored[source].parts(self.partition_rows)
-            for name, source in spec.inputs.items()
-        }
-        counts = {len(loaders) for loaders in parts.values()}
-        if len(counts) != 1:
-            raise ValueError(f"stage {spec.name!r}: its inputs have different partition counts")
-        n_parts = counts.pop()
+        options, prepared = dict(spec.options), StageReport()
+        if spec.prepare is not None:
+            reader = _PartReader(parts)
+            result = spec.prepare(reader, **spec.options)
+            reader.close()
+            options, prepared = dict(result.options), result.report
+        first_dir = stage_dir / "_first_pass" if spec.finish is not None else stage_dir
         tasks = (
             PartitionTask(
                 spec.name,
@@ -445,11 +550,132 @@ class Runner:
                 spec.func,
                 ArrowTables({name: loaders[index]() for name, loaders in parts.items()}),
                 dict(spec.inputs),
-                dict(spec.options),
+                check_outputs=spec.finish is None,
             )
             for index in range(n_parts)
         )
-        return n_parts, tasks
+        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options)
+        rows_in = log.rows_in
+        report = merge_reports([prepared] + [log.reports[i] for i in range(n_parts)])
+        if spec.finish is not None:
+            log, report = self._finish(spec, n_parts, first_dir, stage_dir, report)
+        seconds = time.perf_counter() - started
+        paths = {
+            name: tuple(stage_dir / name / part_name(i) for i in range(n_parts))
+            for name in sorted(log.bounds)
+        }
+        if spec.parts_in_key_order:
+            self._ensure_key_order(spec.name, paths, log)
+        else:
+            self._check_unique_across_parts(spec.name, paths)
+        coverage = self._frictionless_parts(spec.name, paths)
+        self._write_report(stage_dir, report, coverage, partitions=n_parts)
+        for name, table_paths in paths.items():
+            self._stored[(spec.name, name)] = StoredTable(paths=table_paths)
+        for scratch in (stage_dir / "_regroup", stage_dir / "_first_pass"):
+            shutil.rmtree(scratch, ignore_errors=True)
+        run = StageRun(spec.name, rows_in, log.rows_out, seconds, report.to_dict(), coverage)
+        run.started, run.partitions = begun, n_parts
+        return self._finish_run(run)
+
+    def _input_parts(self, spec: StageSpec, scratch: Path) -> dict[str, list[TableLoader]]:
+        """Loaders of the stage's input partitions (regrouped first if the stage asks)."""
+        if spec.regroup is not None:
+            return self._regroup(spec, spec.regroup, scratch)
+        parts = {
+            name: self._stored[source].parts(self.partition_rows)
+            for name, source in spec.inputs.items()
+        }
+        if len({len(loaders) for loaders in parts.values()}) != 1:
+            raise ValueError(f"stage {spec.name!r}: its inputs have different partition counts")
+        return parts
+
+    def _run_pass(
+        self,
+        stage: str,
+        n_parts: int,
+        tasks: Iterator[PartitionTask],
+        out_dir: Path,
+        common: Mapping[str, Any] | None = None,
+    ) -> _PartitionLog:
+        """Run tasks on the executor, writing each partition's tables under ``out_dir``.
+
+        ``common`` are stage options every partition gets (sent to a worker once).
+        """
+        log = _PartitionLog()
+        with self._progress(stage, n_parts) as advance:
+            for index, outcome in self.executor.imap(run_partition, tasks, common or {}):
+                assert index == outcome.index, "an executor mixed up partitions"
+                self._keep_partition(stage, out_dir, outcome, log)
+                advance()
+        self._raise_partition_failures(stage, n_parts, log)
+        return log
+
+    def _finish(
+        self, spec: StageSpec, n_parts: int, first_dir: Path, stage_dir: Path, report: StageReport
+    ) -> tuple[_PartitionLog, StageReport]:
+        """The stage's global step over the first pass's parts, then its second pass."""
+        assert spec.finish is not None and spec.finish_partition is not None
+        names = sorted(p.name for p in first_dir.iterdir() if p.is_dir())
+        first = {
+            name: [_ParquetPart(first_dir / name / part_name(i)) for i in range(n_parts)]
+            for name in names
+        }
+        reader = _PartReader(first)
+        with self.console.status(f"[bold]{spec.name}[/]: global step…", spinner="dots"):
+            finished = spec.finish(reader, report, **spec.options)
+        reader.close()
+        outputs = [name for name in names if has_contract(spec.name, name)]
+        tasks = (
+            PartitionTask(
+                spec.name,
+                index,
+                spec.finish_partition,
+                ArrowTables({name: first[name][index]() for name in outputs}),
+                {},
+                dict(finished.part_options[index]),
+            )
+            for index in range(n_parts)
+        )
+        return self._run_pass(spec.name, n_parts, tasks, stage_dir), finished.report
+
+    def _regroup(
+        self, spec: StageSpec, regroup: Regroup, scratch: Path
+    ) -> dict[str, list[TableLoader]]:
+        """Re-partition the inputs by group: one Arrow IPC file per source partition.
+
+        Source partition s of each input is split by destination and written
+        as ``scratch/<input>/from-<s>.arrow`` with one record batch per
+        destination; destination d reads batch d of every file. One source
+        partition is in memory at a time, plus a (``on`` value, partition)
+        table of the grouping input (one row per page).
+        """
+        stored = {name: self._stored[source] for name, source in spec.inputs.items()}
+        key_parts = stored[regroup.table].parts(self.partition_rows)
+        n_parts = len(key_parts)
+        files: dict[str, list[Path]] = {name: [] for name in spec.inputs}
+        destinations: list[pa.Table] = []
+        for source, loader in enumerate(key_parts):
+            table = loader()
+            dest = group_partitions(regroup.key(table), n_parts)
+            path = scratch / regroup.table / f"from-{source:05d}.arrow"
+            files[regroup.table].append(_write_split(table, dest, n_parts, path))
+            destinations.append(pa.table({"on": table[regroup.on], "partition": dest}))
+        known = pa.concat_tables(destinations)
+        for name in spec.inputs:
+            if name == regroup.table:
+                continue
+            for source, loader in enumerate(stored[name].parts(self.partition_rows)):
+                table = loader()
+                found = pc.index_in(table[regroup.on], value_set=known["on"])
+                # a row whose group is unknown goes to partition 0, whose input check reports it
+                dest = pc.fill_null(known["partition"].take(found), 0).to_numpy()
+                path = scratch / name / f"from-{source:05d}.arrow"
+                files[name].append(_write_split(table, dest, n_parts, path))
+        return {
+            name: [_RegroupedPart(tuple(paths), index) for index in range(n_parts)]
+            for name, paths in files.items()
+        }
 
     def _keep_partition(
         self, stage: str, stage_dir: Path, outcome: PartitionOutcome, log: _PartitionLog
@@ -460,8 +686,12 @@ class Runner:
             log.failures[outcome.index] = (when, outcome.input_problems or outcome.output_problems)
             return
         for name, table in outcome.tables.items():
-            write_parquet(table, stage_dir / name / part_name(outcome.index))
-            log.rows_out[name] = log.rows_out.get(name, 0) + table.num_rows
+            path = stage_dir / name / part_name(outcome.index)
+            if has_contract(stage, name):
+                write_parquet(table, path)
+                log.rows_out[name] = log.rows_out.get(name, 0) + table.num_rows
+            else:
+                write_work_parquet(table, path)
         for name, bound in table_bounds(outcome, stage).items():
             log.bounds.setdefault(name, {})[outcome.index] = bound
         for name, rows in outcome.rows_in.items():
@@ -508,6 +738,40 @@ class Runner:
                 write_parquet(whole.slice(offset, rows), path)
                 offset += rows
 
+    def _check_unique_across_parts(self, stage: str, paths: Mapping[str, tuple[Path, ...]]) -> None:
+        """Primary keys of group partitions must be unique over all partitions.
+
+        Each partition was checked on its own; across them the runner hashes
+        every key (8 bytes a row, key columns read alone) and re-checks any
+        repeated hash on the key values themselves.
+        """
+        for name, table_paths in paths.items():
+            key = contract(stage, name).primary_key
+            if not key or len(table_paths) < 2:
+                continue
+            hashes = np.sort(
+                np.concatenate([key_hashes(pq.read_table(p, columns=key)) for p in table_paths])
+            )
+            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+            if not len(repeated):
+                continue
+            suspects = pa.concat_tables(
+                keys.filter(pa.array(np.isin(key_hashes(keys), repeated)))
+                for keys in (pq.read_table(p, columns=key) for p in table_paths)
+            )
+            counted = suspects.group_by(key).aggregate([([], "count_all")])
+            twice = counted.filter(pc.greater(counted["count_all"], 1))
+            if twice.num_rows:
+                problem = Problem(
+                    name,
+                    key[-1],
+                    "unique-across-partitions",
+                    f"{twice.num_rows} key(s) occur in more than one partition",
+                    tuple(str(v) for v in twice.select(key).slice(0, 5).to_pylist()),
+                    stage=stage,
+                )
+                raise StageCheckFailed(stage, "check across partitions", redact([problem]))
+
     def _frictionless_parts(
         self, stage: str, paths: Mapping[str, tuple[Path, ...]]
     ) -> dict[str, str]:
@@ -527,7 +791,7 @@ class Runner:
 
     # --- reporting ---------------------------------------------------------------------
 
-    def _finish(self, run: StageRun) -> StageRun:
+    def _finish_run(self, run: StageRun) -> StageRun:
         run.wall_seconds = time.perf_counter() - run.started
         self.runs.append(run)
         self._print(run)
@@ -572,3 +836,23 @@ class _ProgressBar:
 
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
+
+
+def _write_split(table: pa.Table, dest: np.ndarray, n_parts: int, path: Path) -> Path:
+    """``table``'s rows as one IPC file with one record batch per destination partition."""
+    order = np.argsort(dest, kind="stable")
+    counts = np.bincount(dest, minlength=n_parts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    ordered = table.take(pa.array(order, pa.int64()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        for start, count in zip(starts, counts, strict=True):
+            writer.write_batch(_one_batch(ordered.slice(int(start), int(count))))
+    return path
+
+
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    batches = table.combine_chunks().to_batches()
+    if not batches:
+        return pa.RecordBatch.from_pylist([], schema=table.schema)
+    return batches[0] if len(batches) == 1 else pa.concat_batches(batches)

@@ -29,7 +29,7 @@ Arrow tables handed to it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -79,6 +79,30 @@ class TableContract:
     stage: str
     table: str
     descriptor: Mapping[str, Any] = field(hash=False, compare=False)
+    columns: tuple[str, ...] | None = None  # set when only some columns are checked
+
+    def select(self, columns: Sequence[str]) -> TableContract:
+        """The contract of only some of the table's columns (in contract order).
+
+        For a stage that reads only some columns of an input: their field
+        constraints still hold; a primary or foreign key survives only when
+        all its columns are selected.
+        """
+        wanted = [name for name in self.column_names if name in set(columns)]
+        if list(columns) != wanted:
+            raise KeyError(
+                f"{self.stage}/{self.table} has no columns {list(columns)} in this order"
+            )
+        descriptor = {
+            **self.descriptor,
+            "fields": [f for f in self.fields if f["name"] in wanted],
+            "foreignKeys": [
+                fk for fk in self.foreign_keys if set(_as_list(fk["fields"])) <= set(wanted)
+            ],
+        }
+        if not set(self.primary_key) <= set(wanted):
+            descriptor.pop("primaryKey", None)
+        return TableContract(self.stage, self.table, descriptor, tuple(wanted))
 
     @property
     def path(self) -> Path:
@@ -118,6 +142,10 @@ class TableContract:
 
     def pandera_schema(self) -> pap.DataFrameSchema:
         return _pandera_schema(self)
+
+
+def _as_list(names: str | Sequence[str]) -> list[str]:
+    return [names] if isinstance(names, str) else list(names)
 
 
 def _required(f: Mapping[str, Any]) -> bool:
@@ -264,6 +292,9 @@ def foreign_key_problems(stage: str, tables: Mapping[str, pa.Table]) -> list[Pro
             target = tables.get(ref["resource"]) if ref["resource"] else table
             if target is None:
                 continue
+            needed = set(_as_list(fk["fields"])), set(_as_list(ref["fields"]))
+            if not (needed[0] <= set(table.column_names) and needed[1] <= set(target.column_names)):
+                continue  # a stage read only some columns of these tables
             problems.extend(
                 _missing_references(stage, name, table, fk["fields"], target, ref["fields"])
             )

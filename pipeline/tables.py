@@ -5,6 +5,11 @@ size, no pandas index or pandas metadata, no Arrow schema blob, and the
 pinned pyarrow version (it is written into every footer). Used by the runner
 for build/ and by publish for dist/. Nothing else in the package writes
 Parquet.
+
+Work tables (a stage's intermediate data for a later global step, such as
+near-duplicate signatures: random numbers that do not compress) are written
+by :func:`write_work_parquet`: uncompressed, no dictionaries, fast. They live
+under build/ only while their stage runs.
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ def write_parquet(table: pa.Table, path: Path, *, fsync: bool = False) -> None:
     )
     if fsync:
         fsync_path(path)
+
+
+def write_work_parquet(table: pa.Table, path: Path) -> None:
+    """Write a work table fast (no compression): it is read back once, then deleted."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        table.replace_schema_metadata(None),
+        path,
+        compression="none",
+        use_dictionary=False,
+        row_group_size=ROW_GROUP_SIZE,
+        write_statistics=False,
+        store_schema=False,
+    )
 
 
 def read_parquet(path: Path) -> pa.Table:

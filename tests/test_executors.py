@@ -173,3 +173,20 @@ def test_a_key_in_two_partitions_fails_the_check_across_partitions(tmp_path: Pat
     spec = StageSpec("ingest", ingest.run, {"files": ("seeds", "files")}, partitioned=True)
     with pytest.raises(StageCheckFailed, match="check across partitions"):
         runner.run(spec)
+
+
+def test_group_partitions_need_not_follow_each_other_but_keys_must_be_unique(
+    tmp_path: Path,
+) -> None:
+    unordered = _runner(tmp_path, "unordered", partition_rows=2)
+    unordered.provide("seeds", {"files": _files_table(["c.txt", "a.txt", "d.txt", "b.txt"])})
+    spec = StageSpec(
+        "ingest", ingest.run, {"files": ("seeds", "files")}, partitioned=True, grouped=True
+    )
+    unordered.run(spec)  # group partitions: kept in partition order, not re-sorted
+    pages = unordered.read("ingest", "pages")
+    assert pages["source_file"].to_pylist() == ["a.txt", "c.txt", "b.txt", "d.txt"]
+    repeated = _runner(tmp_path, "repeated", partition_rows=2)
+    repeated.provide("seeds", {"files": _files_table(["b.txt", "a.txt", "a.txt", "c.txt"])})
+    with pytest.raises(StageCheckFailed, match="unique-across-partitions"):
+        repeated.run(spec)

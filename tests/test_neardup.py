@@ -11,9 +11,12 @@ from pipeline.bench.dedupe import pair_scores, synthetic_comments
 from pipeline.neardup import (
     ALONE,
     NearDupSettings,
+    SketchTables,
+    components_across_parts,
     connected_components,
     near_dup_components,
     string_hashes,
+    text_sketches,
 )
 
 BASE = "the council voted on tuesday to close the old library after years of cuts"
@@ -38,8 +41,15 @@ def test_edited_copies_cluster_and_unrelated_texts_do_not() -> None:
 
 
 def test_short_texts_never_glue_and_mid_length_ones_match_exactly() -> None:
-    texts = ["I agree", "i agree!", "LOL", "lol", "so true so true", "So true, so true.",
-             "so true so false"]
+    texts = [
+        "I agree",
+        "i agree!",
+        "LOL",
+        "lol",
+        "so true so true",
+        "So true, so true.",
+        "so true so false",
+    ]
     groups = same_groups(near_dup_components(pa.array(texts)))
     assert groups == {frozenset({4, 5})}
 
@@ -86,6 +96,32 @@ def test_threads_do_not_change_the_result() -> None:
 def test_empty_and_null_input() -> None:
     assert near_dup_components(pa.array([], pa.string())).tolist() == []
     assert near_dup_components(pa.array([None, ""], pa.string())).tolist() == [ALONE, ALONE]
+
+
+def _in_parts(texts: pa.Array, cuts: list[int], settings: NearDupSettings) -> np.ndarray:
+    bounds = [0, *cuts, len(texts)]
+    spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+    sketches = tuple(text_sketches(texts.slice(lo, hi - lo), settings) for lo, hi in spans)
+    labels = components_across_parts(SketchTables(sketches), settings)
+    assert [len(part) for part in labels] == [hi - lo for lo, hi in spans]
+    return np.concatenate(labels)
+
+
+def test_partitions_give_the_labels_of_the_whole() -> None:
+    data = synthetic_comments(3_000, seed=8)
+    short = pa.array(["so true so true", "I agree", "So true, so true.", "", None], pa.string())
+    texts = pa.concat_arrays([data.texts, short, data.texts.slice(0, 50)])
+    few_pairs_at_once = NearDupSettings(chunk_pairs=500, workers=2, parallel_min_texts=0)
+    for settings_ in (NearDupSettings(), NearDupSettings(max_bucket=2), few_pairs_at_once):
+        whole = near_dup_components(texts, settings_)
+        for cuts in ([], [1000, 1000, 2999], [7, 400, 1500, 2200, 3001]):
+            assert np.array_equal(_in_parts(texts, cuts, settings_), whole), cuts
+
+
+def test_partitions_of_nothing() -> None:
+    empty = pa.array([], pa.string())
+    assert _in_parts(empty, [], NearDupSettings()).tolist() == []
+    assert components_across_parts(SketchTables(()), NearDupSettings()) == []
 
 
 def test_string_hashes_depend_on_content_only() -> None:

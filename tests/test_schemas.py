@@ -197,3 +197,16 @@ def test_problem_message_names_table_column_and_check() -> None:
     (problem,) = table_problems(contract("release", "sources"), bad)
     text = problem.describe()
     assert "release/sources" in text and "'status'" in text and "isin" in text and "lost" in text
+
+
+def test_a_stage_reading_some_columns_is_checked_on_those_columns() -> None:
+    pages = contract("ingest", "pages")
+    some = pages.select(["source_file", "bytes"])
+    assert some.column_names == ["source_file", "bytes"] and some.primary_key == ["source_file"]
+    assert pages.select(["bytes"]).primary_key == []
+    good = pa.table({"source_file": ["a.txt", "b.txt"], "bytes": pa.array([1, 2], pa.int64())})
+    assert table_problems(some, good) == []
+    repeated = pa.table({"source_file": ["a.txt", "a.txt"], "bytes": pa.array([1, -2], pa.int64())})
+    assert {p.column for p in table_problems(some, repeated)} >= {"bytes", "source_file"}
+    with pytest.raises(KeyError):
+        pages.select(["bytes", "source_file"])

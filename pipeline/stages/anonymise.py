@@ -14,13 +14,23 @@ Last, every text goes through the sweep (:mod:`pipeline.handle_sweep`): whatever
 the leak audit would still call a handle is replaced by a pseudonym, so the
 stage's output passes the audit by construction.
 
+In partitions (how the pipeline runs it): the input partitions are whole
+articles (dedupe's article groups). :func:`prepare` runs once over all of
+them: the distinct handles (Arrow ``unique`` of the handle column, a
+partition at a time) get their pseudonyms and make the mention index, and
+the articles' words make the public-name list; then :func:`run_partition`
+anonymises each partition's comments with that :class:`ReleaseHandles`.
+Mentions only look at the comment's own page and thread plus the release's
+handles, so a partition gives exactly what the whole table gives.
+:func:`run` does it on whole tables in memory (the reference).
+
 A pure stage: no file I/O, no printing, no global state. Its report holds
 counts only - never a handle, a mention or a removed identifier.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -29,7 +39,7 @@ import pyarrow.compute as pc
 from pipeline.common_words import ENGLISH
 from pipeline.handle_sweep import sweep_texts
 from pipeline.identifiers import Redaction, identifier_redactions
-from pipeline.leak_patterns import leak_patterns
+from pipeline.leak_patterns import LeakPatterns, leak_patterns
 from pipeline.mentions import (
     CommentContext,
     HandleIndex,
@@ -39,11 +49,18 @@ from pipeline.mentions import (
     thread_contexts,
 )
 from pipeline.pseudonyms import PseudonymKey, canonical_handle, pseudonym_map
-from pipeline.stage import StageReport, StageResult
+from pipeline.stage import PartReader, Prepared, StageReport, StageResult
 
 COMMENT_COLUMNS = (
-    "comment_id", "article_id", "parent_id", "position", "depth",
-    "handle", "text", "source_file", "near_dup_cluster",
+    "comment_id",
+    "article_id",
+    "parent_id",
+    "position",
+    "depth",
+    "handle",
+    "text",
+    "source_file",
+    "near_dup_cluster",
 )
 
 
@@ -60,17 +77,77 @@ class _CommentRow:
     text: str
 
 
+@dataclass(frozen=True)
+class ReleaseHandles:
+    """What anonymising one article needs to know about the whole release.
+
+    The pseudonym of every distinct handle (``raw`` and ``pseudonyms``
+    aligned, plus by canonical handle for mentions) and the mention index
+    over all handles (offpage mentions may name anyone in the release), and
+    the leak audit's patterns for the last sweep. Built once from the
+    distinct handles, never from the comments themselves.
+    """
+
+    raw: pa.Array
+    pseudonyms: pa.Array
+    by_raw: dict[str, str]
+    by_canonical: dict[str, str]
+    index: HandleIndex
+    patterns: LeakPatterns
+
+    @classmethod
+    def build(cls, key: PseudonymKey, handles: list[str], public: frozenset[str]) -> ReleaseHandles:
+        """From the release's distinct handles and the words its articles use."""
+        mapping = pseudonym_map(key, handles)
+        return cls(
+            raw=pa.array(list(mapping), pa.string()),
+            pseudonyms=pa.array(list(mapping.values()), pa.string()),
+            by_raw=mapping,
+            by_canonical={canonical_handle(h): p for h, p in mapping.items()},
+            index=HandleIndex(handles, public),
+            patterns=leak_patterns(handles, ENGLISH, public),
+        )
+
+    @property
+    def n_pseudonyms(self) -> int:
+        return len(set(self.by_canonical.values()))
+
+
 def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
+    """Anonymise whole tables in memory: the reference the partitioned path must match."""
     comments = _checked_comments(inputs)
-    handles = _handles(comments)
-    pseudonyms = pseudonym_map(key, handles)
-    ids_by_handle = {canonical_handle(h): p for h, p in pseudonyms.items()}
-    article_names = _public_words(inputs.get("articles"))
-    index = HandleIndex(handles, article_names)
+    handles = distinct_handles([comments.column("handle")])
+    release = ReleaseHandles.build(key, handles, _public_words(inputs.get("articles")))
+    result = run_partition(inputs, release=release)
+    result.report.counts["pseudonyms"] = release.n_pseudonyms
+    return result
+
+
+def prepare(parts: PartReader, *, key: PseudonymKey) -> Prepared:
+    """Over all partitions, before them: the release's handles, their pseudonyms and index.
+
+    Reads the ``handle`` column of each partition (Arrow ``unique`` per
+    partition, then over the partitions' distinct values) and the articles'
+    title and body a partition at a time.
+    """
+    handles = distinct_handles(
+        parts.read("comments", part, ["handle"]).column("handle") for part in range(len(parts))
+    )
+    public: set[str] = set()
+    for part in range(len(parts)):
+        public |= _public_words(parts.read("articles", part, ["title", "body"]))
+    release = ReleaseHandles.build(key, handles, frozenset(public))
+    report = StageReport(counts={"pseudonyms": release.n_pseudonyms})
+    return Prepared({"release": release}, report)
+
+
+def run_partition(inputs: dict[str, pa.Table], *, release: ReleaseHandles) -> StageResult:
+    """Anonymise the comments of some whole articles (every comment of each article)."""
+    comments = _checked_comments(inputs)
     counts = dict.fromkeys(
         ("mentions_replaced", "offpage_mentions_replaced", "emails", "phones",
          "url_params_removed"), 0,
-    )
+    )  # fmt: skip
     texts = comments.column("text").to_pylist()
     for page in _pages(comments):
         contexts = thread_contexts(
@@ -78,18 +155,18 @@ def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
         )
         for comment, context in zip(page, contexts, strict=True):
             texts[comment.row] = _anonymised_text(
-                comment.text, context, index, ids_by_handle, counts
+                comment.text, context, release.index, release.by_canonical, counts
             )
     swept_texts, swept = sweep_texts(
         pa.array(texts, pa.string()),
         comments.column("article_id").combine_chunks(),
         comments.column("handle").combine_chunks(),
-        pseudonyms,
-        leak_patterns(handles, ENGLISH, article_names),
+        release.by_raw,
+        release.patterns,
     )
     if swept:  # the safety net should stay silent; say so when it did not
         counts["handles_swept"] = swept
-    authors = _author_column(comments.column("handle"), pseudonyms)
+    authors = _author_column(comments.column("handle"), release)
     table = comments.set_column(
         COMMENT_COLUMNS.index("handle"), pa.field("author", pa.string()), authors
     )
@@ -97,11 +174,7 @@ def run(inputs: dict[str, pa.Table], key: PseudonymKey) -> StageResult:
         COMMENT_COLUMNS.index("text"), table.schema.field("text"), swept_texts
     )
     report = StageReport(
-        counts={
-            "pseudonyms": len(set(pseudonyms.values())),
-            "comments_with_author": len(authors) - authors.null_count,
-            **counts,
-        }
+        counts={"comments_with_author": len(authors) - authors.null_count, **counts}
     )
     # Only the table this stage changes is its output; articles are read for
     # context (public names) and stay the dedupe stage's output.
@@ -121,16 +194,16 @@ def _checked_comments(inputs: dict[str, pa.Table]) -> pa.Table:
     return comments.select(list(COMMENT_COLUMNS))
 
 
-def _handles(comments: pa.Table) -> list[str]:
-    unique = pc.unique(comments.column("handle")).to_pylist()
+def distinct_handles(columns: Iterable[pa.ChunkedArray | pa.Array]) -> list[str]:
+    """The distinct raw handles (with a non-empty canonical form), sorted."""
+    distinct = [pc.unique(column) for column in columns]
+    unique = pc.unique(pa.chunked_array(distinct, pa.string())).to_pylist() if distinct else []
     return sorted(h for h in unique if h is not None and canonical_handle(h))
 
 
-def _author_column(handle_column: pa.ChunkedArray, pseudonyms: dict[str, str]) -> pa.Array:
-    raw = pa.array(list(pseudonyms), pa.string())
-    ids = pa.array(list(pseudonyms.values()), pa.string())
-    positions = pc.index_in(handle_column.combine_chunks(), value_set=raw)
-    return pc.take(ids, positions)
+def _author_column(handle_column: pa.ChunkedArray, release: ReleaseHandles) -> pa.Array:
+    positions = pc.index_in(handle_column.combine_chunks(), value_set=release.raw)
+    return pc.take(release.pseudonyms, positions)
 
 
 def _public_words(articles: pa.Table | None) -> frozenset[str]:
@@ -214,4 +287,3 @@ def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> s
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
-

@@ -54,6 +54,18 @@ null for a record with no near duplicate. A reply quoting a comment joins its
 cluster when the quote is at least ~45% of the reply's word pairs; texts of
 fewer than 4 words are never clustered.
 
+In partitions (how the pipeline runs it): the runner puts every capture of
+one article in the same partition (it partitions parse's tables by
+:func:`article_identities`), runs :func:`merge_partition` on each (the exact
+part above, plus near-dup sketches of the kept texts), then the one global
+step :func:`cluster_near_duplicates`, which reads the sketches band by band
+(``pipeline.neardup.components_across_parts``) and names the clusters with
+Arrow group-bys, then :func:`label_partition` on each partition to fill
+``near_dup_cluster``. No step holds more than one partition's comments as
+Python objects; the global step holds a few numbers per record. :func:`run`
+does the same on whole tables in memory and is the reference the partitioned
+path must match.
+
 Report counts: rows in/out, ``articles_merged_from_captures``,
 ``<table>_dropped_<reason>``, and per kind (article, comment) the number of
 clusters, clustered records, largest size and sizes 2 / 3-5 / 6-20 / 21+.
@@ -66,6 +78,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,8 +86,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.errors import CorpusError
-from pipeline.neardup import ALONE, NearDupSettings, near_dup_components
-from pipeline.stage import Dropped, StageReport, StageResult
+from pipeline.neardup import (
+    ALONE,
+    NearDupSettings,
+    components_across_parts,
+    near_dup_components,
+    text_sketches,
+)
+from pipeline.stage import Dropped, Finished, PartReader, StageReport, StageResult
 from pipeline.textnorm import comparison_form
 
 SEPARATOR = "\x1f"
@@ -180,12 +199,40 @@ class CommentColumns:
 
 
 def run(inputs: dict[str, pa.Table], *, near_dup: NearDupSettings | None = None) -> StageResult:
-    """Remove exact duplicates, merge re-captured articles, label near duplicates."""
+    """Remove exact duplicates, merge re-captured articles, label near duplicates.
+
+    The whole-table reference: everything in memory at once. The pipeline runs
+    the same decisions in partitions (:func:`merge_partition`,
+    :func:`cluster_near_duplicates`, :func:`label_partition`); tests check the
+    two agree.
+    """
     settings = near_dup or NearDupSettings()
+    exact = merge_captures(inputs)
+    articles, comments = exact.tables["articles"], exact.tables["comments"]
+    clusters = {
+        kind: cluster_names([(table[id_column], _near_dup_labels(texts, settings))])
+        for kind, table, id_column, texts in (
+            ("article", articles, "article_id", _article_texts(articles)),
+            ("comment", comments, "comment_id", comments["text"]),
+        )
+    }
+    tables = {
+        **exact.tables,
+        "articles": _with_cluster_column(articles, clusters["article"].column(0)),
+        "comments": _with_cluster_column(comments, clusters["comment"].column(0)),
+    }
+    return StageResult(tables=tables, report=_with_cluster_report(exact.report, clusters))
+
+
+def merge_captures(inputs: dict[str, pa.Table]) -> StageResult:
+    """The exact part: one record per observation, ``near_dup_cluster`` still null.
+
+    Needs every capture of an article in ``inputs`` (the runner partitions by
+    article identity, :func:`article_identities`); its report has the exact
+    counts only.
+    """
     articles = inputs["articles"].sort_by([("source_file", "ascending")])
-    comments = inputs["comments"].sort_by(
-        [("source_file", "ascending"), ("position", "ascending")]
-    )
+    comments = inputs["comments"].sort_by([("source_file", "ascending"), ("position", "ascending")])
     captures = _captures(articles, comments)
     columns = CommentColumns(
         position=comments["position"].to_pylist(),
@@ -197,14 +244,20 @@ def run(inputs: dict[str, pa.Table], *, near_dup: NearDupSettings | None = None)
     out_articles = _article_table(articles, merged)
     out_comments, comment_ids = _comment_table(comments, columns, merged)
     duplicates = _duplicate_table(merged, comment_ids)
-    article_texts = _article_texts(out_articles)
-    out_articles = _with_clusters(out_articles, "article_id", article_texts, settings)
-    out_comments = _with_clusters(out_comments, "comment_id", out_comments["text"], settings)
     report = _report(inputs, out_articles, out_comments, duplicates, merged)
     return StageResult(
         tables={"articles": out_articles, "comments": out_comments, "duplicates": duplicates},
         report=report,
     )
+
+
+def article_identities(articles: pa.Table) -> pa.Array:
+    """The article_id each parsed page (a row of parse's ``articles``) belongs to.
+
+    What the runner partitions dedupe's input by: all captures of one article
+    must be merged together.
+    """
+    return pa.array(_article_ids(articles), pa.string())
 
 
 def _captures(articles: pa.Table, comments: pa.Table) -> list[Capture]:
@@ -288,8 +341,15 @@ def _merge(group: list[Capture], columns: CommentColumns) -> MergedArticle:
         copies_of[capture.source_sha256] = node_at
         if index > 0:
             merged.dropped.append(
-                DroppedRow("articles", merged.article_id, SAME_ARTICLE, capture.source_sha256,
-                           capture.copy, None, capture.source_file)
+                DroppedRow(
+                    "articles",
+                    merged.article_id,
+                    SAME_ARTICLE,
+                    capture.source_sha256,
+                    capture.copy,
+                    None,
+                    capture.source_file,
+                )
             )
     return merged
 
@@ -317,8 +377,15 @@ def _merge_capture(
         else:
             reason = SAME_COMMENT if node in touched else SAME_ARTICLE
             merged.dropped.append(
-                DroppedRow("comments", node, reason, capture.source_sha256, capture.copy,
-                           columns.position[row], capture.source_file)
+                DroppedRow(
+                    "comments",
+                    node,
+                    reason,
+                    capture.source_sha256,
+                    capture.copy,
+                    columns.position[row],
+                    capture.source_file,
+                )
             )
         touched.add(node)
         by_position[columns.position[row]] = node
@@ -370,13 +437,27 @@ def _drop_page_copy(
             "number of comments; the parse is not deterministic, fix parse"
         )
     merged.dropped.append(
-        DroppedRow("articles", merged.article_id, SAME_PAGE, capture.source_sha256,
-                   capture.copy, None, capture.source_file)
+        DroppedRow(
+            "articles",
+            merged.article_id,
+            SAME_PAGE,
+            capture.source_sha256,
+            capture.copy,
+            None,
+            capture.source_file,
+        )
     )
     for row, node in zip(rows, kept_nodes, strict=True):
         merged.dropped.append(
-            DroppedRow("comments", node, SAME_PAGE, capture.source_sha256, capture.copy,
-                       columns.position[row], capture.source_file)
+            DroppedRow(
+                "comments",
+                node,
+                SAME_PAGE,
+                capture.source_sha256,
+                capture.copy,
+                columns.position[row],
+                capture.source_file,
+            )
         )
 
 
@@ -441,8 +522,9 @@ def _comment_ids(article: MergedArticle, columns: CommentColumns) -> list[str]:
     for node_index, node in enumerate(article.nodes):
         parent_id = "" if node.parent is None else ids[node.parent]
         text_form = columns.text_form[node.row]
-        ids.append(short_hash("c_", "comment", article.article_id, parent_id, text_form,
-                              rank[node_index]))
+        ids.append(
+            short_hash("c_", "comment", article.article_id, parent_id, text_form, rank[node_index])
+        )
     return ids
 
 
@@ -455,8 +537,9 @@ def _duplicate_table(merged: list[MergedArticle], comment_ids: list[list[str]]) 
                 dropped_id = short_hash("a_", "dropped", kept, dropped.source_sha256, dropped.copy)
             else:
                 kept = ids[dropped.kept]  # type: ignore[index]
-                dropped_id = short_hash("c_", "dropped", kept, dropped.source_sha256,
-                                        dropped.copy, dropped.position)
+                dropped_id = short_hash(
+                    "c_", "dropped", kept, dropped.source_sha256, dropped.copy, dropped.position
+                )
             out["table"].append(dropped.table)
             out["dropped_id"].append(dropped_id)
             out["kept_id"].append(kept)
@@ -470,23 +553,184 @@ def _article_texts(articles: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(articles["title"], articles["body"], "\n\n")
 
 
-def _with_clusters(
-    table: pa.Table, id_column: str, texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings
-) -> pa.Table:
-    """``table`` with near_dup_cluster filled: "n_" + hash of the smallest member id."""
-    labels = near_dup_components(texts, settings) if table.num_rows else np.empty(0, np.int64)
-    clustered = labels != ALONE
-    members = pa.table({"label": labels[clustered], "id": table[id_column].filter(clustered)})
-    smallest = members.group_by("label").aggregate([("id", "min")])
-    cluster_of = {
-        label: short_hash("n_", "cluster", member)
-        for label, member in zip(
-            smallest["label"].to_pylist(), smallest["id_min"].to_pylist(), strict=True
-        )
+def _near_dup_labels(texts: pa.Array | pa.ChunkedArray, settings: NearDupSettings) -> np.ndarray:
+    return near_dup_components(texts, settings) if len(texts) else np.empty(0, np.int64)
+
+
+def cluster_names(members: Iterable[tuple[pa.ChunkedArray | pa.Array, np.ndarray]]) -> ClusterNames:
+    """Name every near-duplicate component: "n_" + hash of its smallest member id.
+
+    ``members`` gives, partition by partition, the records' ids and component
+    labels (``ALONE`` for none). Only the clustered records are grouped, with
+    Arrow, per partition and then over the partitions' minima.
+    """
+    labels: list[np.ndarray] = []
+    smallest: list[pa.Table] = []
+    for ids, part_labels in members:
+        labels.append(part_labels)
+        clustered = part_labels != ALONE
+        if isinstance(ids, pa.ChunkedArray):
+            ids = ids.combine_chunks()
+        table = pa.table({"label": part_labels[clustered], "id": ids.filter(clustered)})
+        smallest.append(table.group_by("label").aggregate([("id", "min"), ("id", "count")]))
+    table = pa.concat_tables(smallest) if smallest else _EMPTY_CLUSTERS
+    table = table.group_by("label").aggregate([("id_min", "min"), ("id_count", "sum")])
+    table = table.sort_by("label")
+    names = [short_hash("n_", "cluster", member) for member in table["id_min_min"].to_pylist()]
+    return ClusterNames(
+        tuple(labels),
+        np.asarray(table["label"].to_numpy(), dtype=np.int64),
+        pa.array(names, pa.string()),
+        np.asarray(table["id_count_sum"].to_numpy(), dtype=np.int64),
+    )
+
+
+_EMPTY_CLUSTERS = pa.table(
+    {
+        "label": pa.array([], pa.int64()),
+        "id_min": pa.array([], pa.string()),
+        "id_count": pa.array([], pa.int64()),
     }
-    clusters = [cluster_of.get(int(label)) for label in labels]
+)
+
+
+@dataclass(frozen=True)
+class ClusterNames:
+    """Component labels per partition, and the cluster id of each clustered label.
+
+    ``column(part)`` is partition ``part``'s ``near_dup_cluster`` column,
+    computed when asked for; ``sizes`` are the clusters' member counts.
+    """
+
+    labels: tuple[np.ndarray, ...]
+    cluster_labels: np.ndarray  # sorted
+    names: pa.Array
+    sizes: np.ndarray
+
+    def column(self, part: int) -> pa.Array:
+        labels = self.labels[part]
+        where = np.searchsorted(self.cluster_labels, labels)
+        positions = pa.array(where, pa.int64(), mask=labels == ALONE)
+        return self.names.take(positions)
+
+
+def _with_cluster_column(table: pa.Table, clusters: pa.Array) -> pa.Table:
     index = table.schema.get_field_index("near_dup_cluster")
-    return table.set_column(index, "near_dup_cluster", pa.array(clusters, pa.string()))
+    return table.set_column(index, "near_dup_cluster", clusters)
+
+
+def _with_cluster_report(report: StageReport, clusters: dict[str, ClusterNames]) -> StageReport:
+    """The exact counts plus cluster counts per kind and the merge note."""
+    counts = dict(report.counts)
+    for kind, names in clusters.items():
+        counts.update(_cluster_counts(kind, names.sizes))
+    notes = list(report.notes)
+    merges = counts.get("articles_dropped_same_article_captured_again", 0)
+    if merges:
+        into = counts["articles_merged_from_captures"]
+        notes.append(f"{merges} later capture(s) merged into {into} article(s)")
+    return StageReport(counts=counts, dropped=list(report.dropped), notes=notes)
+
+
+# --- in partitions of article groups ---------------------------------------------------
+
+SKETCH_TABLES = {
+    "article": ("article_texts", "article_signatures"),
+    "comment": ("comment_texts", "comment_signatures"),
+}
+
+
+def merge_partition(
+    inputs: dict[str, pa.Table], *, near_dup: NearDupSettings | None = None
+) -> StageResult:
+    """One partition of whole articles: the exact part, and near-dup sketches of what is kept.
+
+    The sketches (``article_texts``/``_signatures``, ``comment_texts``/
+    ``_signatures``; see ``pipeline.neardup.text_sketches``) are work tables
+    row-aligned with the key-sorted ``articles`` and ``comments``; the global
+    step :func:`cluster_near_duplicates` reads them.
+    """
+    settings = near_dup or NearDupSettings()
+    exact = merge_captures(inputs)
+    articles, comments = exact.tables["articles"], exact.tables["comments"]
+    tables = dict(exact.tables)
+    for kind, texts in (("article", _article_texts(articles)), ("comment", comments["text"])):
+        text_table, signatures = text_sketches(texts, settings)
+        tables[SKETCH_TABLES[kind][0]] = text_table
+        tables[SKETCH_TABLES[kind][1]] = signatures
+    return StageResult(tables=tables, report=exact.report)
+
+
+@dataclass(frozen=True)
+class _StoredSketches:
+    """The sketches of one kind of record, as the runner's reader gives them."""
+
+    parts: PartReader
+    kind: str
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def texts(self, part: int) -> pa.Table:
+        return self.parts.read(SKETCH_TABLES[self.kind][0], part)
+
+    def signatures(self, part: int, columns: Sequence[str]) -> pa.Table:
+        return self.parts.read(SKETCH_TABLES[self.kind][1], part, columns)
+
+
+@dataclass(frozen=True)
+class ClusterOptions(Sequence[dict[str, pa.Array]]):
+    """Options of each partition's second pass: its two ``near_dup_cluster`` columns."""
+
+    articles: ClusterNames
+    comments: ClusterNames
+
+    def __len__(self) -> int:
+        return len(self.articles.labels)
+
+    def __getitem__(self, part):  # type: ignore[override]
+        return {
+            "article_clusters": self.articles.column(part),
+            "comment_clusters": self.comments.column(part),
+        }
+
+
+def cluster_near_duplicates(
+    parts: PartReader, report: StageReport, *, near_dup: NearDupSettings | None = None
+) -> Finished:
+    """The global step: near-duplicate clusters over all partitions, band by band.
+
+    Labels come from ``pipeline.neardup.components_across_parts`` over the
+    partitions' sketches; cluster ids from the smallest member id per label
+    (:func:`cluster_names`). Returns the report with cluster counts and, per
+    partition, the columns :func:`label_partition` sets.
+    """
+    settings = near_dup or NearDupSettings()
+    clusters: dict[str, ClusterNames] = {}
+    for kind, table, id_column in (
+        ("article", "articles", "article_id"),
+        ("comment", "comments", "comment_id"),
+    ):
+        labels = components_across_parts(_StoredSketches(parts, kind), settings)
+        clusters[kind] = cluster_names(
+            (parts.read(table, part, [id_column])[id_column], part_labels)
+            for part, part_labels in enumerate(labels)
+        )
+    options = ClusterOptions(clusters["article"], clusters["comment"])
+    return Finished(_with_cluster_report(report, clusters), options)
+
+
+def label_partition(
+    inputs: dict[str, pa.Table], *, article_clusters: pa.Array, comment_clusters: pa.Array
+) -> StageResult:
+    """The second pass: one partition's tables with their ``near_dup_cluster`` set."""
+    return StageResult(
+        tables={
+            "articles": _with_cluster_column(inputs["articles"], article_clusters),
+            "comments": _with_cluster_column(inputs["comments"], comment_clusters),
+            "duplicates": inputs["duplicates"],
+        }
+    )
 
 
 def _report(
@@ -496,7 +740,7 @@ def _report(
     duplicates: pa.Table,
     merged: list[MergedArticle],
 ) -> StageReport:
-    """Counts for the runner and the datasheet: merges, drops by reason, clusters."""
+    """Exact counts for the runner and the datasheet: rows, merges, drops by reason."""
     report = StageReport()
     report.counts.update(
         {
@@ -512,12 +756,6 @@ def _report(
     for (table, reason), count in _drop_counts(duplicates).items():
         report.counts[f"{table}_dropped_{reason.replace('-', '_')}"] = count
         report.dropped.append(Dropped(table=table, count=count, reason=reason))
-    report.counts.update(_cluster_counts("article", articles))
-    report.counts.update(_cluster_counts("comment", comments))
-    merges = report.counts.get("articles_dropped_same_article_captured_again", 0)
-    if merges:
-        into = report.counts["articles_merged_from_captures"]
-        report.notes.append(f"{merges} later capture(s) merged into {into} article(s)")
     return report
 
 
@@ -535,14 +773,8 @@ def _drop_counts(duplicates: pa.Table) -> dict[tuple[str, str], int]:
     return dict(sorted(counts.items()))
 
 
-def _cluster_counts(kind: str, table: pa.Table) -> dict[str, int]:
+def _cluster_counts(kind: str, sizes: np.ndarray) -> dict[str, int]:
     """Number of clusters, members, largest size and a size histogram for one table."""
-    clusters = table["near_dup_cluster"].drop_null()
-    sizes = (
-        np.asarray(pc.value_counts(clusters).field("counts"), dtype=np.int64)
-        if len(clusters)
-        else np.empty(0, np.int64)
-    )
     bins = {"2": (2, 2), "3_to_5": (3, 5), "6_to_20": (6, 20), "21_plus": (21, None)}
     counts = {
         f"{kind}_clusters": len(sizes),

@@ -80,38 +80,38 @@ def _sources(
     unparsed: pa.Table,
     articles: pa.Table,
 ) -> pa.Table:
-    released = set(articles["source_file"].to_pylist())
-    layouts = dict(
-        zip(
-            parsed_articles["source_file"].to_pylist(),
-            parsed_articles["layout"].to_pylist(),
-            strict=True,
-        )
+    """One row per input file, by Arrow lookups (no Python loop over pages)."""
+    names = pages["source_file"]
+    in_unparsed = pc.index_in(names, value_set=unparsed["source_file"])
+    failed = pc.is_valid(in_unparsed)
+    released = pc.is_in(names, value_set=articles["source_file"])
+    status = pc.if_else(failed, "rejected", pc.if_else(released, "article", "duplicate"))
+    why = pc.binary_join_element_wise("no layout fits: ", unparsed["reason"].take(in_unparsed), "")
+    layout = parsed_articles["layout"].take(
+        pc.index_in(names, value_set=parsed_articles["source_file"])
     )
-    unparsed_reasons = dict(
-        zip(unparsed["source_file"].to_pylist(), unparsed["reason"].to_pylist(), strict=True)
-    )
-    rows: list[dict[str, object]] = []
-    for page in pages.select(["source_file", "source_sha256", "bytes", "encoding"]).to_pylist():
-        name = page["source_file"]
-        if name in unparsed_reasons:
-            status, reason = "rejected", f"no layout fits: {unparsed_reasons[name]}"
-        elif name in released:
-            status, reason = "article", None
-        else:
-            status, reason = "duplicate", None
-        rows.append({**page, "layout": layouts.get(name), "status": status, "reason": reason})
-    for rejected in rejected_inputs.to_pylist():
-        rows.append(
-            {
-                "source_file": rejected["source_file"],
-                "source_sha256": rejected["source_sha256"],
-                "bytes": rejected["bytes"],
-                "encoding": None,
-                "layout": None,
-                "status": "rejected",
-                "reason": rejected["reason"],
-            }
-        )
-    rows.sort(key=lambda r: str(r["source_file"]))
-    return pa.Table.from_pylist(rows, schema=contract("release", "sources").arrow_schema())
+    schema = contract("release", "sources").arrow_schema()
+    read = pa.table(
+        {
+            "source_file": names,
+            "source_sha256": pages["source_sha256"],
+            "bytes": pages["bytes"],
+            "encoding": pages["encoding"],
+            "layout": layout,
+            "status": status,
+            "reason": pc.if_else(failed, why, pa.scalar(None, pa.string())),
+        }
+    ).cast(schema)
+    n_rejected = rejected_inputs.num_rows
+    rejected = pa.table(
+        {
+            "source_file": rejected_inputs["source_file"],
+            "source_sha256": rejected_inputs["source_sha256"],
+            "bytes": rejected_inputs["bytes"],
+            "encoding": pa.nulls(n_rejected, pa.string()),
+            "layout": pa.nulls(n_rejected, pa.string()),
+            "status": pa.array(["rejected"] * n_rejected, pa.string()),
+            "reason": rejected_inputs["reason"],
+        }
+    ).cast(schema)
+    return pa.concat_tables([read, rejected]).sort_by("source_file").combine_chunks()
