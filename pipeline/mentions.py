@@ -191,6 +191,8 @@ class HandleIndex:
     by_first: dict[str, list[str]] = field(init=False, default_factory=dict)
     part_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
     shapes: dict[str, _HandleShape] = field(init=False, default_factory=dict)
+    # prefix -> handles with a piece at least two letters longer that starts with it
+    prefix_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.public = frozenset(word.casefold() for word in self.public)
@@ -206,6 +208,10 @@ class HandleIndex:
                 self.part_owners.setdefault(_fold(part), set()).add(canonical)
         for owners in self.by_first.values():
             owners.sort(key=lambda c: (-len(self.sequences[c]), c))
+        for canonical, sequence in self.sequences.items():
+            for piece in sequence:
+                for end in range(PREFIX_MIN_LEN, len(piece) - 1):
+                    self.prefix_owners.setdefault(piece[:end], set()).add(canonical)
 
     def is_common_single(self, canonical: str) -> bool:
         sequence = self.sequences[canonical]
@@ -443,11 +449,7 @@ def _owners_on_page(
     prefix: list[str] = []
     if len(folded) >= PREFIX_MIN_LEN and folded.isalpha():
         prefix = sorted(
-            c
-            for c in context.page
-            if c in index.sequences
-            and c not in exact
-            and any(len(p) >= len(folded) + 2 and p.startswith(folded) for p in index.sequences[c])
+            c for c in index.prefix_owners.get(folded, ()) if c in context.page and c not in exact
         )
     return [(kind, owners) for kind, owners in (("part", exact), ("prefix", prefix)) if owners]
 
