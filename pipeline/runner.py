@@ -61,6 +61,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -249,12 +250,15 @@ class _PartReader:
     """:class:`pipeline.stage.PartReader` over partition loaders or Parquet parts.
 
     A global step reads a few columns of every part many times (e.g. one band
-    of signatures at a time), so each Parquet part's footer is read once.
+    of signatures at a time), so each Parquet part's footer is read once. It
+    may read from several threads: reads of open files take turns (a
+    ``ParquetFile`` is not safe to share between threads).
     """
 
     def __init__(self, tables: Mapping[str, Sequence[TableLoader]]):
         self.tables = tables
         self._files: dict[Path, pq.ParquetFile] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(next(iter(self.tables.values()))) if self.tables else 0
@@ -263,9 +267,10 @@ class _PartReader:
         loader = self.tables[table][part]
         wanted = list(columns) if columns else None
         if isinstance(loader, _ParquetPart):
-            if loader.path not in self._files:
-                self._files[loader.path] = pq.ParquetFile(loader.path)
-            return self._files[loader.path].read(columns=wanted)
+            with self._lock:
+                if loader.path not in self._files:
+                    self._files[loader.path] = pq.ParquetFile(loader.path)
+                return self._files[loader.path].read(columns=wanted)
         if isinstance(loader, _RegroupedPart):
             return loader(wanted)
         loaded = loader()
