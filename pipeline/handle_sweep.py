@@ -67,7 +67,7 @@ def sweep_texts(
             owners = _owners(values[row][start:end], patterns)
             page_handles = on_page.get(pages[row].as_py(), frozenset())
             replacements.append((start, end, _pseudonym(owners, page_handles, pseudonyms)))
-        values[row] = _replaced(values[row], replacements)
+        values[row] = apply_replacements(values[row], replacements)
         swept += len(replacements)
     result = pa.array(values, pa.string())
     still = rows_by_group(result.take(pa.array(sorted(hits), pa.int64())), groups)
@@ -121,7 +121,8 @@ def _pseudonym(
     return min(pseudonyms[h] for h in local)
 
 
-def _replaced(text: str, replacements: list[tuple[int, int, str]]) -> str:
+def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    """Replace non-overlapping spans; every character outside them is kept as is."""
     pieces: list[str] = []
     cursor = 0
     for start, end, replacement in sorted(replacements):

@@ -6,8 +6,8 @@ Prom"), or with "@". The same strings are often ordinary words ("as", "Cat",
 "Dutch" next to "dutchnational", "Assad" next to "Assad must stay
 (gr8rambino)"). Each candidate is decided from context:
 
-* *who can be meant*: only handles on the same page (article) are mentioned
-  from context; the thread (parent chain and the three previous comments)
+* *who can be meant*: only handles on the same page (article) count as
+  mentioned by context; the thread (parent chain and the three previous comments)
   makes a person likelier;
 * *where the word sits*: "@", after a greeting ("Hey", "thanks", "ok"), first
   word of the comment before a comma/ellipsis, last word of a line before an

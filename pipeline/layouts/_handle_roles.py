@@ -4,7 +4,7 @@ A commenter handle and a short comment line can look alike ("Cat" and
 "oops", "You can call me Al" and "You Are IsIs"), so no line is judged alone.
 This module gives each one-line paragraph a *handle log-odds* from its shape
 and leaves the decision to a dynamic program over the page's sequence of
-paragraphs (:func:`cheapest_path`, a Viterbi decoder), where each layout
+paragraphs (:meth:`CostTables.cheapest_path`, a Viterbi decoder), where each layout
 states which role sequences its sites can produce and what they cost (an
 empty comment, a comment of many paragraphs, ...). Two page-wide constraints
 sit on top of the chain (:func:`decode_roles`): a text that recurs on the
@@ -172,39 +172,13 @@ def _softplus(x: float) -> float:
     return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
 
 
-def viterbi(
-    n_units: int,
-    states: Sequence[str],
-    emission: Callable[[int, str], float],
-    transition: Callable[[int, str | None, str], float],
-    final: Callable[[str], float] = lambda state: 0.0,
-) -> list[str]:
-    """The cheapest sequence of states for ``n_units`` units (see :func:`cheapest_path`)."""
-    return cheapest_path(n_units, states, emission, transition, final)[0]
-
-
-def cheapest_path(
-    n_units: int,
-    states: Sequence[str],
-    emission: Callable[[int, str], float],
-    transition: Callable[[int, str | None, str], float],
-    final: Callable[[str], float] = lambda state: 0.0,
-) -> tuple[list[str], float]:
-    """The cheapest sequence of states for ``n_units`` units, and its cost.
-
-    ``emission(i, state)`` is the cost of unit ``i`` having ``state``;
-    ``transition(i, previous, state)`` the cost of entering ``state`` at unit
-    ``i`` from ``previous`` (None for the first unit); ``final(state)`` the
-    cost of ending in it. Costs of :data:`IMPOSSIBLE` or more forbid a step.
-    Ties go to the state listed first, so the result is deterministic.
-    """
-    tables = cost_tables(n_units, states, emission, transition, final)
-    return tables.cheapest_path(tables.emission)
-
-
 @dataclass(frozen=True)
 class CostTables:
-    """Every emission and transition cost of a decode, computed once.
+    """Every emission and transition cost of a decode, computed once, and the
+    Viterbi decoder over them (:meth:`cheapest_path`).
+
+    Costs of :data:`IMPOSSIBLE` or more forbid a step; ties go to the state
+    listed first, so the result is deterministic.
 
     A page is decoded many times with the same costs (coordinate descent over
     recurring texts, steps towards the declared count), so the costs are
@@ -257,7 +231,10 @@ def cost_tables(
     transition: Callable[[int, str | None, str], float],
     final: Callable[[str], float] = lambda state: 0.0,
 ) -> CostTables:
-    """Tabulate the costs of :func:`cheapest_path` for ``n_units`` units."""
+    """Tabulate the costs of a decode over ``n_units`` units: ``emission(i, state)``
+    of unit ``i`` having ``state``, ``transition(i, previous, state)`` of
+    entering ``state`` at unit ``i`` from ``previous`` (None for the first
+    unit), ``final(state)`` of ending in it."""
     return CostTables(
         states=tuple(states),
         emission=[[emission(i, s) for s in states] for i in range(n_units)],

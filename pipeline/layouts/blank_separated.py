@@ -15,11 +15,11 @@ Threading is not shown, so every comment is top level.
 Method:
 
 1. The page is cut into paragraphs, each knowing how many blank lines came
-   before it (``_page_structure``). Title, caption and site lines are read
-   from the paragraphs before the first wide gap (``read_head``).
+   before it (``_page_structure``). The paragraphs before the first wide gap
+   give the title, caption and site lines (``read_head``).
 2. Every later paragraph gets a role by a Viterbi decoder
-   (``_handle_roles``): article (A), handle (H) or body (B). Emissions come
-   from the handle log-odds of one-line paragraphs (their shape).
+   (``_handle_roles``): article (A), handle (H) or body (B). Emissions are
+   the handle log-odds of one-line paragraphs (their shape).
    Transitions encode the family: the article comes first and is one blank
    apart; the first wide gap or the first handle ends it; a handle is
    followed by its body one blank below (or by an image placeholder: an

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.common_words import ENGLISH
-from pipeline.handle_sweep import sweep_texts
+from pipeline.handle_sweep import apply_replacements, sweep_texts
 from pipeline.identifiers import Redaction, identifier_redactions
 from pipeline.leak_patterns import LeakPatterns, leak_patterns
 from pipeline.mentions import (
@@ -275,15 +275,3 @@ def _count(redactions: list[Redaction], mentions: list[Mention], counts: dict[st
     for mention in mentions:
         offpage = mention.kind.startswith("offpage")
         counts["offpage_mentions_replaced" if offpage else "mentions_replaced"] += 1
-
-
-def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> str:
-    """Replace non-overlapping spans; every character outside them is kept as is."""
-    pieces: list[str] = []
-    cursor = 0
-    for start, end, replacement in sorted(replacements):
-        pieces.append(text[cursor:start])
-        pieces.append(replacement)
-        cursor = end
-    pieces.append(text[cursor:])
-    return "".join(pieces)

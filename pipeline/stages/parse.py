@@ -90,19 +90,6 @@ def _bound(bound: object, page: PageText) -> float:
         return 1.0
 
 
-def detect(page: PageText) -> tuple[Layout, dict[str, float]]:
-    """The best-fitting layout and all scores; raises UnparseablePage if none fits."""
-    layouts = {layout.name: layout for layout in all_layouts()}
-    scores = layout_scores(page, layouts.values())
-    ranked = _ranked(scores)
-    if not ranked or scores[ranked[0]] < MIN_LAYOUT_SCORE:
-        best = ranked[0] if ranked else None
-        raise UnparseablePage(
-            "no layout fits: best fit below threshold", best, scores.get(best) if best else None
-        )
-    return layouts[ranked[0]], scores
-
-
 def _ranked(scores: dict[str, float]) -> list[str]:
     return sorted(scores, key=lambda name: (-scores[name], name))
 
