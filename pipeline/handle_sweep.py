@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.errors import CorpusError
-from pipeline.leak_patterns import LeakPatterns, rows_by_group, spelling_key
+from pipeline.leak_patterns import LeakPatterns, rows_by_group
 
 
 class SweepFailed(CorpusError):
@@ -61,10 +61,12 @@ def sweep_texts(
     values = texts.to_pylist()
     swept = 0
     for row, group_indices in sorted(hits.items()):
-        spans = _spans(values[row], [groups[i] for i in group_indices])
+        row_groups = [groups[i] for i in group_indices]
         replacements = []
-        for start, end in spans:
-            owners = _owners(values[row][start:end], patterns)
+        for start, end in _spans(values[row], row_groups):
+            owners = patterns.owners(values[row][start:end], row_groups)
+            if not owners:
+                raise SweepFailed("anonymise: a handle pattern matched text that spells no handle")
             page_handles = on_page.get(pages[row].as_py(), frozenset())
             replacements.append((start, end, _pseudonym(owners, page_handles, pseudonyms)))
         values[row] = apply_replacements(values[row], replacements)
@@ -104,14 +106,6 @@ def _spans(text: str, groups: list) -> list[tuple[int, int]]:
         if all(end <= s or start >= e for s, e in chosen):
             chosen.append((start, end))
     return sorted(chosen)
-
-
-def _owners(matched: str, patterns: LeakPatterns) -> tuple[str, ...]:
-    key = spelling_key(matched)
-    owners = patterns.full_owners.get(key) or patterns.part_owners.get(key)
-    if not owners:
-        raise SweepFailed("anonymise: a handle pattern matched text that spells no handle")
-    return owners
 
 
 def _pseudonym(

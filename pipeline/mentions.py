@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.common_words import COMMON_ZIPF, FUNCTION_WORD_ZIPF, zipf
 from pipeline.pseudonyms import canonical_handle
@@ -94,8 +95,14 @@ class CommentContext:
 
 def split_subparts(token: str) -> list[str]:
     """Split a word at camelCase and letter/digit boundaries: "AMHants" -> AM, Hants."""
+    return list(_subparts(token))
+
+
+@lru_cache(maxsize=1 << 17)
+def _subparts(token: str) -> tuple[str, ...]:
+    # Memoised: comment words repeat (Zipf), and every comment is split word by word.
     if not token:
-        return []
+        return ()
     parts, current = [], token[0]
     for i in range(1, len(token)):
         prev, char = token[i - 1], token[i]
@@ -111,7 +118,7 @@ def split_subparts(token: str) -> list[str]:
         else:
             current += char
     parts.append(current)
-    return parts
+    return tuple(parts)
 
 
 def handle_parts(handle: str) -> tuple[str, ...]:
@@ -188,7 +195,8 @@ class HandleIndex:
     handles: Iterable[str]
     public: frozenset[str] = frozenset()
     sequences: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
-    by_first: dict[str, list[str]] = field(init=False, default_factory=dict)
+    # a handle's first piece (one-piece handles) or first two pieces -> handles
+    by_start: dict[tuple[str, ...], list[str]] = field(init=False, default_factory=dict)
     part_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
     shapes: dict[str, _HandleShape] = field(init=False, default_factory=dict)
     # prefix -> handles with a piece at least two letters longer that starts with it
@@ -203,11 +211,9 @@ class HandleIndex:
                 continue
             self.sequences[canonical] = sequence
             self.shapes[canonical] = _shape(handle)
-            self.by_first.setdefault(sequence[0], []).append(canonical)
+            self.by_start.setdefault(sequence[:2], []).append(canonical)
             for part in handle_parts(handle):
                 self.part_owners.setdefault(_fold(part), set()).add(canonical)
-        for owners in self.by_first.values():
-            owners.sort(key=lambda c: (-len(self.sequences[c]), c))
         for canonical, sequence in self.sequences.items():
             for piece in sequence:
                 for end in range(PREFIX_MIN_LEN, len(piece) - 1):
@@ -231,15 +237,23 @@ def _pieces(text: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     for word in WORD_RE.finditer(text):
         offset = word.start()
-        subparts = split_subparts(word.group(0))
-        for i, sub in enumerate(subparts):
-            pieces.append(
-                _Piece(offset, offset + len(sub), _fold(sub), i == 0, i == len(subparts) - 1)
-            )
-            offset += len(sub)
+        for start, end, folded, word_start, word_end in _word_pieces(word.group(0)):
+            pieces.append(_Piece(offset + start, offset + end, folded, word_start, word_end))
     return pieces
 
 
+@lru_cache(maxsize=1 << 17)
+def _word_pieces(word: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
+    """A word's pieces as (start, end, folded, first, last), offsets within the word."""
+    subparts = _subparts(word)
+    found, offset = [], 0
+    for i, sub in enumerate(subparts):
+        found.append((offset, offset + len(sub), _fold(sub), i == 0, i == len(subparts) - 1))
+        offset += len(sub)
+    return tuple(found)
+
+
+@lru_cache(maxsize=1 << 17)
 def _fold(word: str) -> str:
     """NFKC and casefold, keeping letters/digits only ("Ŀ" -> "l", as in the handle)."""
     return "".join(c for c in unicodedata.normalize("NFKC", word).casefold() if c.isalnum())
@@ -256,7 +270,7 @@ def find_mentions(
     mentions = _full_mentions(text, context, index, taken)
     taken += [(m.start, m.end) for m in mentions]
     for word in WORD_RE.finditer(text):
-        if any(word.start() < e and s < word.end() for s, e in taken):
+        if taken and any(word.start() < e and s < word.end() for s, e in taken):
             continue
         mention = _partial_mention(text, word, context, index)
         if mention is not None:
@@ -291,8 +305,14 @@ def _match_at(
 ) -> tuple[Mention, int] | None:
     if not pieces[i].word_start:
         return None
+    first = pieces[i].folded
+    candidates = index.by_start.get((first,), [])
+    if i + 1 < len(pieces):
+        candidates = candidates + index.by_start.get((first, pieces[i + 1].folded), [])
+    if not candidates:
+        return None
     spelled = []
-    for canonical in index.by_first.get(pieces[i].folded, ()):
+    for canonical in candidates:
         sequence = index.sequences[canonical]
         shape = index.shapes[canonical]
         if _spells(text, pieces, i, sequence, shape.gaps):
@@ -429,6 +449,8 @@ def _partial_mention(
     text: str, word: re.Match[str], context: CommentContext, index: HandleIndex
 ) -> Mention | None:
     folded = _fold(word.group(0))
+    if folded not in index.part_owners and folded not in index.prefix_owners:
+        return None  # most words: no handle has this part or a piece it begins
     if len(folded) < 2 or not any(c.isalpha() for c in folded):
         return None
     for kind, owners in _owners_on_page(folded, context, index):
@@ -441,17 +463,17 @@ def _partial_mention(
 def _owners_on_page(
     folded: str, context: CommentContext, index: HandleIndex
 ) -> list[tuple[str, list[str]]]:
-    exact = sorted(
-        c
-        for c in index.part_owners.get(folded, ())
-        if c in context.page and index.sequences[c] != (folded,)
-    )
+    # Set intersection walks the smaller side: a common word can have many owners.
+    on_page = context.page & index.part_owners.get(folded, _NO_OWNERS)
+    exact = sorted(c for c in on_page if index.sequences[c] != (folded,))
     prefix: list[str] = []
     if len(folded) >= PREFIX_MIN_LEN and folded.isalpha():
-        prefix = sorted(
-            c for c in index.prefix_owners.get(folded, ()) if c in context.page and c not in exact
-        )
+        prefixed = context.page & index.prefix_owners.get(folded, _NO_OWNERS)
+        prefix = sorted(c for c in prefixed if c not in exact)
     return [(kind, owners) for kind, owners in (("part", exact), ("prefix", prefix)) if owners]
+
+
+_NO_OWNERS: frozenset[str] = frozenset()
 
 
 def _nearest(owners: list[str], context: CommentContext) -> str:
@@ -495,12 +517,10 @@ def _accept_partial(
 def _offpage_part(
     word: re.Match[str], folded: str, context: CommentContext, index: HandleIndex
 ) -> Mention | None:
-    if not is_distinctive(folded) or folded in index.public:
+    owners = index.part_owners.get(folded)
+    if not owners or not is_distinctive(folded) or folded in index.public:
         return None
-    owners = sorted(index.part_owners.get(folded, ()))
-    if not owners:
-        return None
-    return Mention(word.start(), word.end(), owners[0], "offpage_part")
+    return Mention(word.start(), word.end(), min(owners), "offpage_part")
 
 
 def thread_contexts(
