@@ -31,6 +31,7 @@ actually written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,7 @@ class _Matchers:
     full: tuple[str, ...]
     private_parts: tuple[str, ...]
     public_parts: tuple[str, ...]
+    threads: int = 1
 
 
 def audit_release(
@@ -127,6 +129,7 @@ def _matchers(
         full=LeakPatterns.re2(patterns.full),
         private_parts=LeakPatterns.re2(patterns.private_parts),
         public_parts=LeakPatterns.re2(patterns.public_parts),
+        threads=os.cpu_count() or 1,
     )
 
 
@@ -149,14 +152,14 @@ def _article_names(release_dir: Path) -> frozenset[str]:
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
     names = pa.array([name])
     patterns = matchers.full + matchers.private_parts + matchers.public_parts
-    if len(matching_rows(names, patterns)):
+    if len(matching_rows(names, patterns, matchers.threads)):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
     lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    rows = matching_rows(pa.array(lines, pa.string()), matchers.full)
+    rows = matching_rows(pa.array(lines, pa.string()), matchers.full, matchers.threads)
     return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
@@ -200,7 +203,7 @@ def _scan_column(
         ]
     hits = []
     for patterns, what, failure in checks:
-        for row in matching_rows(values, patterns):
+        for row in matching_rows(values, patterns, matchers.threads):
             place = f"column {where[1]!r}, row {offset + int(row)}"
             hits.append(AuditHit(name, place, what, failure))
     return hits
