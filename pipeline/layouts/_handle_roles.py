@@ -39,7 +39,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+
+import numpy as np
 
 from pipeline.layouts._page_structure import ends_sentence, has_url, words
 
@@ -223,6 +225,49 @@ class CostTables:
             path.append(pointers[path[-1]])
         return [self.states[s] for s in reversed(path)], total
 
+    @cached_property
+    def _transition_array(self) -> np.ndarray:
+        n_states = len(self.states)
+        steps = [np.zeros((n_states, n_states))] + [np.array(t) for t in self.transition[1:]]
+        return np.stack(steps)
+
+    def cheapest_costs(self, emissions: np.ndarray) -> tuple[np.ndarray, BackPointers]:
+        """:meth:`cheapest_path` for many emission tables at once (shape
+        ``(k, n_units, n_states)``, ``n_units`` >= 1): the cost of each, and
+        the pointers to read any one's path back (:meth:`BackPointers.path`).
+
+        The same additions in the same order as :meth:`cheapest_path`, and
+        ``argmin`` keeps the first of equal costs as it does, so costs and
+        paths are identical; one numpy step per unit serves every table.
+        """
+        steps = self._transition_array
+        best = np.asarray(self.start)[None, :] + emissions[:, 0, :]
+        back = np.empty((emissions.shape[0], emissions.shape[1], len(self.states)), np.intp)
+        for i in range(1, emissions.shape[1]):
+            candidates = best[:, :, None] + steps[i][None, :, :]
+            back[:, i, :] = candidates.argmin(axis=1)
+            best = candidates.min(axis=1) + emissions[:, i, :]
+        ends = best + np.asarray(self.final)[None, :]
+        last = ends.argmin(axis=1)
+        return ends[np.arange(len(last)), last], BackPointers(self.states, back, last)
+
+
+@dataclass(frozen=True)
+class BackPointers:
+    """What :meth:`CostTables.cheapest_costs` keeps to read a path back."""
+
+    states: tuple[str, ...]
+    back: np.ndarray
+    last: np.ndarray
+
+    def path(self, k: int) -> list[str]:
+        state = int(self.last[k])
+        path = [state]
+        for i in range(self.back.shape[1] - 1, 0, -1):
+            state = int(self.back[k, i, state])
+            path.append(state)
+        return [self.states[s] for s in reversed(path)]
+
 
 def cost_tables(
     n_units: int,
@@ -238,7 +283,7 @@ def cost_tables(
     return CostTables(
         states=tuple(states),
         emission=[[emission(i, s) for s in states] for i in range(n_units)],
-        start=[transition(0, None, s) for s in states],
+        start=[transition(0, None, s) for s in states] if n_units else [0.0] * len(states),
         transition=[[]]
         + [[[transition(i, p, s) for s in states] for p in states] for i in range(1, n_units)],
         final=[final(s) for s in states] if n_units else [0.0] * len(states),
@@ -373,20 +418,36 @@ def tied_decode(
                 ]
         return tables.cheapest_path(rows)
 
+    base = np.array(penalised, dtype=float).reshape(len(texts), len(tables.states))
+    rows_of = {t: np.array([i for i, x in enumerate(texts) if x == t]) for t in recurring_texts}
+    is_handle_state = np.arange(len(tables.states)) == handle
+
+    def tied(emission: np.ndarray, text: str, tie: bool) -> None:
+        rows = rows_of[text]
+        emission[rows] = np.where(is_handle_state != tie, IMPOSSIBLE, base[rows])
+
     def descend(is_handle: dict[str, bool]) -> tuple[list[str], float]:
         labels, cost = decode(is_handle)
         for _ in range(TIE_ROUNDS * len(recurring_texts)):  # each flip lowers the cost
-            # Every single flip from here, and the best of them (the first
-            # improving flip can lead away from a better one).
-            best: tuple[float, dict[str, bool], list[str]] | None = None
-            for text in recurring_texts:
-                flipped = {**is_handle, text: not is_handle[text]}
-                flipped_labels, flipped_cost = decode(flipped)
+            # Every single flip from here (one batched decode), and the best of
+            # them (the first improving flip can lead away from a better one).
+            current = base.copy()
+            for text, tie in is_handle.items():
+                tied(current, text, tie)
+            flips = np.repeat(current[None], len(recurring_texts), axis=0)
+            for k, text in enumerate(recurring_texts):
+                tied(flips[k], text, not is_handle[text])
+            costs, pointers = tables.cheapest_costs(flips)
+            best: tuple[float, int] | None = None
+            for k in range(len(recurring_texts)):
+                flipped_cost = float(costs[k])
                 if flipped_cost < cost - 1e-9 and (best is None or flipped_cost < best[0] - 1e-9):
-                    best = (flipped_cost, flipped, flipped_labels)
+                    best = (flipped_cost, k)
             if best is None:
                 break
-            cost, is_handle, labels = best
+            cost, k = best
+            is_handle = {**is_handle, recurring_texts[k]: not is_handle[recurring_texts[k]]}
+            labels = pointers.path(k)
         return labels, cost
 
     labels, cost = decode({})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TAB_WIDTH = 4
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -42,11 +43,13 @@ def indent_width(line: str) -> int:
     return width
 
 
+@lru_cache(maxsize=1 << 16)  # pure; layouts ask again for the same lines
 def content(line: str) -> str:
     """The line without surrounding white space or zero-width characters."""
     return _EDGE_SPACE.sub("", line)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; layouts ask again for the same lines
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 

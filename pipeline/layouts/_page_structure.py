@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.layouts._article import is_date_line
 from pipeline.layouts.base import ChromeLine, PageText
@@ -81,6 +82,7 @@ class Paragraph:
 _SPACE_RUN_WITH_UNICODE = re.compile(r"[^\S\n]*[^\S\n\t ][^\S\n]*")
 
 
+@lru_cache(maxsize=1 << 16)  # pure; each layout cleans the same page lines again
 def clean(line: str) -> str:
     """A line without surrounding white space or invisible characters, and with
     every run of spaces that holds a non-breaking or other Unicode space made
@@ -105,8 +107,15 @@ def split_paragraphs(page: PageText) -> tuple[list[Paragraph], list[ChromeLine]]
     """Cut a page into paragraphs.
 
     Lines that are not blank but hold only invisible characters separate
-    paragraphs like blank lines do and go to the chrome log.
+    paragraphs like blank lines do and go to the chrome log. The lists are the
+    caller's own (layouts extend the log); the cut itself is made once per page.
     """
+    paragraphs, invisible = _split_paragraphs(page)
+    return list(paragraphs), list(invisible)
+
+
+@lru_cache(maxsize=2)  # every layout cuts the page being detected and parsed
+def _split_paragraphs(page: PageText) -> tuple[tuple[Paragraph, ...], tuple[ChromeLine, ...]]:
     paragraphs: list[Paragraph] = []
     invisible: list[ChromeLine] = []
     run: list[int] = []
@@ -132,7 +141,7 @@ def split_paragraphs(page: PageText) -> tuple[list[Paragraph], list[ChromeLine]]
         if line.strip():
             invisible.append(ChromeLine(line_no, line, "invisible-characters"))
     close_run()
-    return paragraphs, invisible
+    return tuple(paragraphs), tuple(invisible)
 
 
 def count_in_line(text: str) -> int | None:
@@ -179,7 +188,12 @@ def has_url(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Tokens that contain a letter or digit (bare punctuation is not a word)."""
-    return [token for token in text.split() if any(c.isalnum() for c in token)]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 16)  # pure; layouts and cues ask again for the same texts
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(token for token in text.split() if any(c.isalnum() for c in token))
 
 
 def ends_sentence(text: str) -> bool:

@@ -104,3 +104,21 @@ def test_when_the_best_fails_a_skipped_layout_still_gets_its_turn(monkeypatch):
     )
     assert parse_stage.parse_page(PAGE).layout == "b_skipped"
     assert skipped.scored == 1
+
+
+def test_a_page_that_is_all_head_scores_without_an_error():
+    # Found by the law above: title, one article paragraph, and comments
+    # without handles that read as article text leave blank_separated no unit
+    # to decode; the empty decode used to index the first unit and raise.
+    lines = [
+        "The Plaintiffs Rejects Reports About Bail In The High Court\xa0",
+        "It was not immediately clear how the jury would respond to the verdict. "
+        "The decision was welcomed by the attorney general.\xa0",
+        "Wake up people, the verdict was planned all along.\xa0",
+        "gr8 news if true, but I doubt it\xa0",
+        "gr8 news if true, but I doubt it\xa0",
+    ]
+    page = PageText.from_text("all_head.txt", "\n\n".join(lines) + "\n")
+    for layout in all_layouts():
+        assert 0.0 <= layout.score(page) <= 1.0, layout.name
+    _assert_bounds_hold(page)
