@@ -308,6 +308,9 @@ class _Outputs(Mapping[tuple[str, str], pa.Table]):
         return len(self._stored)
 
 
+_SAMPLE_BATCH_ROWS = 65_536
+
+
 def frictionless_sample_step(total_rows: int, row_limit: int) -> int:
     """1 when every row is checked, else k: rows 0, k, 2k, ... are checked."""
     return 1 if total_rows <= row_limit else -(-total_rows // row_limit)
@@ -346,14 +349,19 @@ def frictionless_problems(
 
 
 def _every_kth_row(paths: Sequence[Path], step: int) -> pa.Table:
-    """Rows 0, k, 2k, ... of the concatenation of ``paths``, reading one part at a time."""
+    """Rows 0, k, 2k, ... of the concatenation of ``paths``, reading one batch at a time
+    (a whole release table would otherwise be read to keep one row in k)."""
     pieces: list[pa.Table] = []
     offset = 0
     for path in paths:
-        part = pq.read_table(path)
-        first = (-offset) % step
-        pieces.append(part.take(pa.array(range(first, part.num_rows, step), pa.int64())))
-        offset += part.num_rows
+        file = pq.ParquetFile(path)
+        for batch in file.iter_batches(batch_size=_SAMPLE_BATCH_ROWS):
+            first = (-offset) % step
+            rows = pa.array(range(first, batch.num_rows, step), pa.int64())
+            pieces.append(pa.Table.from_batches([batch.take(rows)], file.schema_arrow))
+            offset += batch.num_rows
+        if file.metadata.num_rows == 0:
+            pieces.append(file.schema_arrow.empty_table())
     return pa.concat_tables(pieces)
 
 

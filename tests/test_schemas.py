@@ -183,6 +183,41 @@ def test_threading_laws_are_checked() -> None:
     assert checks == {"depth-is-parent-depth-plus-1"}
 
 
+def test_every_reply_law_and_the_kept_id_law_are_checked() -> None:
+    # Parents are looked up by index and ids by set membership (no hash joins,
+    # for memory at millions of rows): each law still fails on its own case.
+    ids = ["c_" + str(i) * 16 for i in range(1, 7)]
+    other_page = "a_" + "9" * 16
+    rows = [
+        {**COMMENT, "comment_id": ids[0], "position": 0},
+        {**COMMENT, "comment_id": ids[1], "position": 1, "parent_id": "c_" + "f" * 16, "depth": 1},
+        {**COMMENT, "comment_id": ids[2], "position": 2, "parent_id": ids[3], "depth": 1},
+        {**COMMENT, "comment_id": ids[3], "position": 3},
+        {**COMMENT, "comment_id": ids[4], "article_id": other_page, "position": 0},
+        {**COMMENT, "comment_id": ids[5], "position": 4, "parent_id": ids[4], "depth": 1},
+    ]
+    comments = _contract_table("release", "comments", rows)
+    articles = _contract_table(
+        "release",
+        "articles",
+        [{**ARTICLE, "n_comments": 5}, {**ARTICLE, "article_id": other_page, "n_comments": 1}],
+    )
+    kept = {"table": "comments", "dropped_id": "x", "reason": "copy", "source_file": "b.txt"}
+    duplicates = _contract_table(
+        "release",
+        "duplicates",
+        [{**kept, "kept_id": ids[0]}, {**kept, "kept_id": "c_" + "e" * 16}],
+    )
+    tables = {"articles": articles, "comments": comments, "duplicates": duplicates}
+    found = {(p.check, p.message.split(" ")[0]) for p in relation_problems("release", tables)}
+    assert found == {
+        ("parent-exists", "1"),
+        ("parent-comes-first", "1"),
+        ("parent-on-same-page", "1"),
+        ("kept-record-is-released", "1"),
+    }
+
+
 def test_positions_must_be_contiguous_and_counts_must_match() -> None:
     comments = _contract_table("release", "comments", [{**COMMENT, "position": 3}])
     articles = _contract_table("release", "articles", [{**ARTICLE, "n_comments": 5}])
