@@ -145,7 +145,8 @@ def _declared_category(declared: int | None, found: int, removed: int) -> str:
 
 def _duplicate_comments_per_article(comments: pa.Table, duplicates: pa.Table) -> dict[str, int]:
     """Removed duplicate comments per article (through the comment each one duplicates)."""
-    dropped = duplicates.filter(pc.equal(duplicates["table"], "comments")).select(["kept_id"])
+    dropped = duplicates.select(["table", "kept_id"])
+    dropped = dropped.filter(pc.equal(dropped["table"], "comments")).select(["kept_id"])
     kept = comments.select(["comment_id", "article_id"]).rename_columns(["kept_id", "article_id"])
     joined = dropped.join(kept, keys="kept_id", join_type="inner")
     return dict(counts(joined, "article_id"))
@@ -161,7 +162,8 @@ def declared_totals(articles: pa.Table) -> tuple[int, int]:
 
 def clusters(table_name: str, table: pa.Table) -> Clusters:
     """Near-duplicate clusters of a table by size (records sharing near_dup_cluster)."""
-    in_cluster = table.filter(pc.is_valid(table["near_dup_cluster"]))
+    labels = table.select(["near_dup_cluster"])  # filter copies only what it keeps
+    in_cluster = labels.filter(pc.is_valid(labels["near_dup_cluster"]))
     sizes = [n for _, n in counts(in_cluster, "near_dup_cluster")]
     by_size: dict[int, int] = {}
     for size in sizes:
@@ -191,7 +193,8 @@ def rejected_by_reason(sources: pa.Table) -> list[tuple[str, int]]:
 
 def authors(comments: pa.Table) -> dict[str, int]:
     """Distinct pseudonyms, comments without a handle, and the busiest pseudonym's count."""
-    with_author = comments.filter(pc.is_valid(comments["author"]))
+    authors = comments.select(["author"])  # not the texts: filter copies what it keeps
+    with_author = authors.filter(pc.is_valid(authors["author"]))
     per_author = [n for _, n in counts(with_author, "author")]
     return {
         "pseudonyms": len(per_author),
