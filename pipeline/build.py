@@ -228,8 +228,12 @@ def run_stages(
     """Every stage, in order, through the runner; their outputs end up under ``build_dir``."""
     runner = Runner(build_dir, console, executor=executor)
     runner.provide_parts("seeds", "files", seed_partitions(seeds_dir, partition_pages))
-    for spec in stage_specs(key):
+    specs = stage_specs(key)
+    last_partitioned = max(i for i, spec in enumerate(specs) if spec.partitioned)
+    for i, spec in enumerate(specs):
         runner.run(spec)
+        if i == last_partitioned:
+            runner.executor.idle()  # the rest runs on whole tables, in this process
     return runner
 
 

@@ -56,6 +56,10 @@ class Executor(Protocol):
         """``(index, func(task, common))`` for every task, in any order."""
         ...
 
+    def idle(self) -> None:
+        """No more partitions will come: give back what the workers hold, if they are ours."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -70,6 +74,9 @@ class LocalExecutor:
     ) -> Iterator[tuple[int, Outcome]]:
         for index, task in enumerate(tasks):
             yield index, func(task, common)
+
+    def idle(self) -> None:
+        return None
 
     def close(self) -> None:
         return None
@@ -162,6 +169,13 @@ class DaskExecutor:
         index_of[future.key] = index
         running.add(future)
         return True
+
+    def idle(self) -> None:
+        """Restart the workers of a cluster this executor started (--workers N): the
+        whole-table steps that follow run in this process, and idle workers would
+        keep the memory of their last partitions. A cluster the user runs is left as is."""
+        if self._cluster is not None:
+            self.client.restart()
 
     def close(self) -> None:
         self.client.close()

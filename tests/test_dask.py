@@ -3,6 +3,7 @@ to the one built in process: same seeds, same key, same version and date."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -38,6 +39,12 @@ def _files(release: Path) -> dict[str, bytes]:
     }
 
 
+def _worker_pids(executor: object) -> list[int]:
+    if not isinstance(executor, DaskExecutor):
+        return []
+    return sorted(executor.client.run(os.getpid).values())
+
+
 def test_release_on_a_local_cluster_is_byte_identical(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     key_file = tmp_path / "key"
@@ -51,6 +58,7 @@ def test_release_on_a_local_cluster_is_byte_identical(tmp_path: Path) -> None:
     }
     for name, (executor, pages) in engines.items():
         with executor:
+            workers = _worker_pids(executor)
             result = build_release(
                 seeds,
                 tmp_path / name / "dist",
@@ -62,6 +70,13 @@ def test_release_on_a_local_cluster_is_byte_identical(tmp_path: Path) -> None:
                 executor=executor,
                 partition_pages=pages,
             )
+            if name == "dask":
+                # Once the last partitioned stage is done, workers it started are
+                # restarted (their memory given back); a cluster it only uses is not.
+                restarted = _worker_pids(executor)
+                assert restarted and not set(restarted) & set(workers)
+                DaskExecutor(executor.client).idle()
+                assert _worker_pids(executor) == restarted
         assert result.outcome.status == "released"
         builds[name] = _files(result.outcome.path)
     parts = sorted((tmp_path / "dask" / "build" / "parse" / "comments").iterdir())
