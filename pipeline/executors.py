@@ -26,6 +26,7 @@ may be sent (no lambdas or closures).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
@@ -175,7 +176,13 @@ class DaskExecutor:
         whole-table steps that follow run in this process, and idle workers would
         keep the memory of their last partitions. A cluster the user runs is left as is."""
         if self._cluster is not None:
-            self.client.restart()
+            nanny = logging.getLogger("distributed.nanny")
+            level = nanny.level
+            nanny.setLevel(logging.ERROR)  # "Restarting worker" is expected here, not a warning
+            try:
+                self.client.restart()
+            finally:
+                nanny.setLevel(level)
 
     def close(self) -> None:
         self.client.close()
