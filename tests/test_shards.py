@@ -150,14 +150,22 @@ def test_frictionless_validates_the_sharded_package(built: tuple[Runner, Path, P
     assert len(report.tasks) == len(list(release.glob("*.parquet")))
 
 
+def _copy_of(release: Path, tmp_path: Path) -> Path:
+    """A copy of the built release to break (the fixture is shared)."""
+    import shutil
+
+    copy = tmp_path / "1.0.0"
+    shutil.copytree(release, copy)
+    return copy
+
+
 def test_validate_names_a_missing_shard_and_an_undeclared_file(
     built: tuple[Runner, Path, Path], tmp_path: Path
 ) -> None:
     import shutil
 
     _, release, _ = built
-    copy = tmp_path / "1.0.0"
-    shutil.copytree(release, copy)
+    copy = _copy_of(release, tmp_path)
     (copy / "comments-00002-of-00004.parquet").unlink()
     shutil.copyfile(copy / "sources.parquet", copy / "comments-00000-of-00001.parquet")
     problems, _ = validate_release(copy)
@@ -169,15 +177,12 @@ def test_validate_names_a_missing_shard_and_an_undeclared_file(
 def test_a_handle_planted_in_the_second_shard_only_fails_validation_naming_it(
     built: tuple[Runner, Path, Path], tmp_path: Path
 ) -> None:
-    import shutil
-
     import pyarrow.compute as pc
 
     from pipeline.tables import write_parquet
 
     runner, release, _ = built
-    copy = tmp_path / "1.0.0"
-    shutil.copytree(release, copy)
+    copy = _copy_of(release, tmp_path)
     handles = runner.read("parse", "comments", ["handle"])["handle"].drop_null()
     handle = max(handles.to_pylist(), key=len)
     second = copy / "comments-00001-of-00004.parquet"

@@ -193,8 +193,8 @@ def rejected_by_reason(sources: pa.Table) -> list[tuple[str, int]]:
 
 def authors(comments: pa.Table) -> dict[str, int]:
     """Distinct pseudonyms, comments without a handle, and the busiest pseudonym's count."""
-    authors = comments.select(["author"])  # not the texts: filter copies what it keeps
-    with_author = authors.filter(pc.is_valid(authors["author"]))
+    pseudonyms = comments.select(["author"])  # not the texts: filter copies what it keeps
+    with_author = pseudonyms.filter(pc.is_valid(pseudonyms["author"]))
     per_author = [n for _, n in counts(with_author, "author")]
     return {
         "pseudonyms": len(per_author),
