@@ -85,6 +85,11 @@ class ParsedComment:
     lines inside a paragraph joined by "\\n", layout markers (numbering,
     bullets, indentation) removed; it may be "" (an empty comment).
     ``text_lines``/``handle_line`` are the page line numbers they came from.
+    ``published_text`` is the date or time the page shows beside the comment,
+    exactly as shown (lines of a two-line date joined by one space), or None;
+    ``published`` the same as ISO 8601 (``YYYY-MM-DD`` or
+    ``YYYY-MM-DDTHH:MM``, page-local time, no zone), None when none is shown
+    or it cannot be read (relative dates such as "3 days ago" stay None).
     """
 
     position: int
@@ -94,11 +99,22 @@ class ParsedComment:
     text: str
     text_lines: tuple[int, ...] = ()
     handle_line: int | None = None
+    published_text: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What a layout makes of one page."""
+    """What a layout makes of one page.
+
+    ``published_text``/``published``: the article's publication date as shown
+    and as ISO 8601 (as for a comment). ``threading_shown``: the page shows
+    which comment replies to which (when False, ``parent_position`` None means
+    "not known"). ``handles_shown``: the page shows commenter handles (when
+    False, ``handle`` None means "the page shows none"). ``confidence``: how
+    sure the parser is of the page's structure, 0..1; the parse stage rejects
+    a page below its threshold.
+    """
 
     layout: str
     title: str
@@ -109,6 +125,11 @@ class ParsedPage:
     chrome: tuple[ChromeLine, ...] = ()
     title_lines: tuple[int, ...] = ()
     body_lines: tuple[int, ...] = ()
+    published_text: str | None = None
+    published: str | None = None
+    threading_shown: bool = False
+    handles_shown: bool = False
+    confidence: float = 1.0
 
 
 @runtime_checkable
