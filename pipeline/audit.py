@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.common_words import ENGLISH
+from pipeline.docs.context import TABLES
 from pipeline.leak_patterns import LeakPatterns, leak_patterns, matching_rows
 from pipeline.mentions import public_words
 from pipeline.shards import table_of_file
@@ -150,11 +151,30 @@ def _article_names(release_dir: Path) -> frozenset[str]:
 
 
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
+    if _named_by_the_contract(name):
+        return []  # "comments.parquet" is no leak of a commenter called "Parquet"
     names = pa.array([name])
     patterns = matchers.full + matchers.private_parts + matchers.public_parts
     if len(matching_rows(names, patterns, matchers.threads)):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
+
+
+_DOCUMENTS = frozenset(
+    {"datapackage.json", "croissant.json", "DATASHEET.md", "README.md", "CHANGELOG.md",
+     "CITATION.cff", "LICENSE-DATA.md", "SHA256SUMS"}
+)  # fmt: skip
+
+
+def _named_by_the_contract(name: str) -> bool:
+    """A file whose name the release contract fixes (a table, its shards, a document
+    or a datasheet figure): its name holds no data."""
+    from pipeline.docs.figures import FIGURE_NAMES
+
+    folder, _, base = name.rpartition("/")
+    if folder == "figures":
+        return base in FIGURE_NAMES
+    return not folder and (base in _DOCUMENTS or table_of_file(base) in TABLES)
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:

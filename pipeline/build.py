@@ -144,7 +144,10 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
             },
             columns={
                 "pages": ["source_file", "source_sha256", "bytes", "encoding"],
-                "parsed_articles": ["source_file", "layout"],
+                "parsed_articles": [
+                    "source_file", "layout", "parse_confidence", "lines_title", "lines_body",
+                    "lines_comment_text", "lines_handle", "lines_chrome",
+                ],  # fmt: skip
             },
         ),
     ]

@@ -91,7 +91,7 @@ from pipeline.partitions import (
     run_partition,
     table_bounds,
 )
-from pipeline.schemas import Problem, contract, table_problems
+from pipeline.schemas import Problem, TableContract, contract, table_problems
 from pipeline.stage import Finished, Prepared, StageReport, StageResult
 from pipeline.tables import write_parquet, write_work_parquet
 
@@ -321,12 +321,14 @@ def frictionless_problems(
     table_name: str,
     path: Path | Sequence[Path],
     row_limit: int = FRICTIONLESS_ROW_LIMIT,
+    table_contract: TableContract | None = None,
 ) -> tuple[list[Problem], str]:
     """Frictionless validation of one persisted table (one file, or its parts in order).
 
     All rows up to ``row_limit``; above it every k-th row of the key-sorted
     table from row 0. Returns the problems and a one-line statement of which
-    rows were checked.
+    rows were checked. ``table_contract``: another contract than the stage's
+    own (an older release's columns).
     """
     paths = [path] if isinstance(path, Path) else list(path)
     total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
@@ -344,7 +346,9 @@ def frictionless_problems(
                 if step == 1
                 else f"sample: 1 row in {step}, {sample.num_rows} of {total} rows"
             )
-        problems = _frictionless_report(stage, table_name, target)
+        problems = _frictionless_report(
+            stage, table_name, target, table_contract or contract(stage, table_name)
+        )
     return problems, coverage
 
 
@@ -365,10 +369,10 @@ def _every_kth_row(paths: Sequence[Path], step: int) -> pa.Table:
     return pa.concat_tables(pieces)
 
 
-def _frictionless_report(stage: str, table_name: str, target: Path) -> list[Problem]:
-    descriptor = {
-        k: v for k, v in contract(stage, table_name).descriptor.items() if k != "foreignKeys"
-    }
+def _frictionless_report(
+    stage: str, table_name: str, target: Path, table_contract: TableContract
+) -> list[Problem]:
+    descriptor = {k: v for k, v in table_contract.descriptor.items() if k != "foreignKeys"}
     resource = frictionless.Resource(
         path=target.name,
         basepath=str(target.parent),

@@ -209,6 +209,36 @@ def contract(stage: str, table: str) -> TableContract:
     return TableContract(stage, table, json.loads(path.read_text(encoding="utf-8")))
 
 
+def release_contract(
+    table: str, version: str | None = None, present: Sequence[str] = ()
+) -> TableContract:
+    """The release contract of ``table`` for a release of ``version`` (X.Y.Z).
+
+    A released column carries ``addedIn`` (the version that added it) in
+    schema/release. A release of an earlier version may lack it (it was made
+    before the column existed) and is checked on the columns it has, with
+    today's constraints; a column of its own version or older must be there.
+    ``None`` or a name that is not a version: every column.
+    """
+    current = contract("release", table)
+    wanted = _version_tuple(version)
+    if wanted is None:
+        return current
+    kept = [
+        f["name"]
+        for f in current.fields
+        if (_version_tuple(f.get("addedIn")) or (0, 0, 0)) <= wanted or f["name"] in present
+    ]
+    return current if len(kept) == len(current.fields) else current.select(kept)
+
+
+def _version_tuple(version: object) -> tuple[int, ...] | None:
+    parts = str(version).split(".") if version else []
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
+
+
 def stage_contracts(stage: str) -> dict[str, TableContract]:
     """Every table contract of one stage, by table name."""
     return {p.stem: contract(stage, p.stem) for p in sorted((SCHEMA_DIR / stage).glob("*.json"))}
@@ -447,6 +477,35 @@ def thread_problems(
     return problems
 
 
+def thread_id_problems(table_name: str, comments: pa.Table) -> list[Problem]:
+    """``thread_id`` names the thread's root: the comment itself without a parent, else
+    the parent's ``thread_id`` (so following parents from any comment ends at it)."""
+    rows = comments.select(["comment_id", "parent_id", "thread_id"])
+    at = pc.index_in(rows["parent_id"], value_set=rows["comment_id"].combine_chunks())
+    expected = pc.coalesce(rows["thread_id"].take(at), rows["comment_id"])
+    top = pc.is_null(rows["parent_id"])
+    expected = pc.if_else(top, rows["comment_id"], expected)
+    # a null thread_id is the column check's finding, not this one's
+    bad = rows.filter(pc.fill_null(pc.not_equal(rows["thread_id"], expected), False))
+    if bad.num_rows == 0:
+        return []
+    return [
+        Problem(
+            table_name,
+            "thread_id",
+            "thread-id-is-root-comment",
+            f"{bad.num_rows} comment(s) whose thread_id is not their thread's root comment",
+            tuple(_show(v) for v in bad["comment_id"].slice(0, 5).to_pylist()),
+        )
+    ]
+
+
+def record_table_column(duplicates: pa.Table) -> str:
+    """The column of duplicates naming the removed record's table: ``record_table``
+    (since 1.1.0), or ``table`` in earlier releases."""
+    return "record_table" if "record_table" in duplicates.column_names else "table"
+
+
 def _contiguous_position_problems(table_name: str, comments: pa.Table, page: str) -> list[Problem]:
     stats = comments.group_by(page).aggregate(
         [
@@ -512,6 +571,8 @@ def _id_relations(tables: Mapping[str, pa.Table]) -> list[Problem]:
         problems += thread_problems(
             "comments", tables["comments"], page="article_id", key="comment_id", parent="parent_id"
         )
+        if "thread_id" in tables["comments"].column_names:  # releases before 1.1.0 lack it
+            problems += thread_id_problems("comments", tables["comments"])
     if "duplicates" in tables:
         problems += _kept_id_problems(tables)
     return problems
@@ -521,6 +582,18 @@ def _release_relations(tables: Mapping[str, pa.Table]) -> list[Problem]:
     problems = _id_relations(tables)
     if "articles" in tables and "comments" in tables:
         problems += count_problems(tables["articles"], tables["comments"])
+    duplicates = tables.get("duplicates")
+    if duplicates is not None and {"table", "record_table"} <= set(duplicates.column_names):
+        differs = pc.invert(pc.equal(duplicates["table"], duplicates["record_table"]))
+        if pc.any(differs).as_py():
+            problems.append(
+                Problem(
+                    "duplicates",
+                    "table",
+                    "table-equals-record-table",
+                    "the deprecated column table differs from record_table",
+                )
+            )
     return problems
 
 
@@ -530,7 +603,8 @@ def _kept_id_problems(tables: Mapping[str, pa.Table]) -> list[Problem]:
     for table_name, id_column in (("articles", "article_id"), ("comments", "comment_id")):
         if table_name not in tables:
             continue
-        rows = duplicates.filter(pc.equal(duplicates["table"], table_name)).select(["kept_id"])
+        which = duplicates[record_table_column(duplicates)]
+        rows = duplicates.filter(pc.equal(which, table_name)).select(["kept_id"])
         orphans = _not_in(rows, ["kept_id"], tables[table_name], [id_column])
         if orphans.num_rows:
             problems.append(

@@ -9,6 +9,15 @@ from pipeline.schemas import contract
 
 SHA = "b" * 64
 ARTICLE_ID = "a_" + "0" * 15 + "1"
+LINES = {
+    "parse_confidence": 1.0,
+    "lines_title": 1,
+    "lines_body": 2,
+    "lines_comment_text": 2,
+    "lines_handle": 0,
+    "lines_chrome": 1,
+    "lines_duplicate": 0,
+}
 
 
 def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
@@ -25,6 +34,11 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
                 "n_comments_declared": 2,
                 "n_comments": 2,
                 "near_dup_cluster": None,
+                "published": None,
+                "published_text": None,
+                "language": "en",
+                "threading_shown": True,
+                "handles_shown": False,
             }
         ],
         "comments": [
@@ -37,6 +51,9 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
                 "author": None,
                 "text": "First!",
                 "near_dup_cluster": None,
+                "thread_id": "c_" + "0" * 15 + "1",
+                "published": None,
+                "published_text": None,
             },
             {
                 "comment_id": "c_" + "0" * 15 + "2",
@@ -47,11 +64,15 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
                 "author": None,
                 "text": "Second.",
                 "near_dup_cluster": None,
+                "thread_id": "c_" + "0" * 15 + "1",
+                "published": None,
+                "published_text": None,
             },
         ],
         "duplicates": [
             {
                 "table": "articles",
+                "record_table": "articles",
                 "dropped_id": "d_1",
                 "kept_id": ARTICLE_ID,
                 "reason": "same-page-captured-twice",
@@ -67,6 +88,7 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
                 "layout": "numbered",
                 "status": "article",
                 "reason": None,
+                **LINES,
             },
             {
                 "source_file": "p1-copy.txt",
@@ -76,6 +98,7 @@ def released_tables(title: str = "A headline") -> dict[str, pa.Table]:
                 "layout": "numbered",
                 "status": "duplicate",
                 "reason": None,
+                **LINES,
             },
         ],
     }

@@ -154,7 +154,7 @@ def test_every_capture_of_an_article_shares_a_partition(
     partition_of: dict[str, int] = {}
     for index, path in enumerate(sorted((tmp_path / "dedupe" / "articles").iterdir())):
         duplicates = pq.read_table(path.parent.parent / "duplicates" / path.name)
-        dropped = duplicates.filter(pc.equal(duplicates["table"], "articles"))
+        dropped = duplicates.filter(pc.equal(duplicates["record_table"], "articles"))
         for name in (
             pq.read_table(path)["source_file"].to_pylist() + dropped["source_file"].to_pylist()
         ):

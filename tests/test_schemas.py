@@ -54,6 +54,13 @@ GOOD_SOURCE = {
     "layout": "numbered",
     "status": "article",
     "reason": None,
+    "parse_confidence": 1.0,
+    "lines_title": 1,
+    "lines_body": 3,
+    "lines_comment_text": 2,
+    "lines_handle": 1,
+    "lines_chrome": 4,
+    "lines_duplicate": 0,
 }
 
 # (description, rows) for release/sources: every kind of violation the
@@ -90,6 +97,9 @@ COMMENT = {
     "author": "u_abcdefghij",
     "text": "",
     "near_dup_cluster": None,
+    "thread_id": "c_" + "1" * 16,
+    "published": None,
+    "published_text": None,
 }
 COMMENTS_CASES = [
     ("good, empty text allowed", [COMMENT], True),
@@ -132,6 +142,11 @@ ARTICLE = {
     "n_comments_declared": None,
     "n_comments": 1,
     "near_dup_cluster": None,
+    "published": None,
+    "published_text": None,
+    "language": None,
+    "threading_shown": True,
+    "handles_shown": True,
 }
 
 
@@ -196,13 +211,16 @@ def test_every_reply_law_and_the_kept_id_law_are_checked() -> None:
         {**COMMENT, "comment_id": ids[4], "article_id": other_page, "position": 0},
         {**COMMENT, "comment_id": ids[5], "position": 4, "parent_id": ids[4], "depth": 1},
     ]
+    roots = {ids[2]: ids[3], ids[5]: ids[4]}
+    rows = [{**row, "thread_id": roots.get(row["comment_id"], row["comment_id"])} for row in rows]
     comments = _contract_table("release", "comments", rows)
     articles = _contract_table(
         "release",
         "articles",
         [{**ARTICLE, "n_comments": 5}, {**ARTICLE, "article_id": other_page, "n_comments": 1}],
     )
-    kept = {"table": "comments", "dropped_id": "x", "reason": "copy", "source_file": "b.txt"}
+    kept = {"table": "comments", "record_table": "comments", "dropped_id": "x", "reason": "copy",
+            "source_file": "b.txt"}  # fmt: skip
     duplicates = _contract_table(
         "release",
         "duplicates",
@@ -245,3 +263,24 @@ def test_a_stage_reading_some_columns_is_checked_on_those_columns() -> None:
     assert {p.column for p in table_problems(some, repeated)} >= {"bytes", "source_file"}
     with pytest.raises(KeyError):
         pages.select(["bytes", "source_file"])
+
+
+def test_thread_id_must_name_the_root_of_the_thread() -> None:
+    ids = ["c_" + str(i) * 16 for i in range(1, 5)]
+    rows = [
+        {**COMMENT, "comment_id": ids[0], "position": 0, "thread_id": ids[0]},
+        {**COMMENT, "comment_id": ids[1], "position": 1, "parent_id": ids[0], "depth": 1,
+         "thread_id": ids[0]},
+        {**COMMENT, "comment_id": ids[2], "position": 2, "parent_id": ids[1], "depth": 2,
+         "thread_id": ids[0]},
+        {**COMMENT, "comment_id": ids[3], "position": 3, "thread_id": ids[3]},
+    ]  # fmt: skip
+    articles = _contract_table("release", "articles", [{**ARTICLE, "n_comments": 4}])
+    good = {"articles": articles, "comments": _contract_table("release", "comments", rows)}
+    assert relation_problems("release", good) == []
+    for wrong in ({**rows[2], "thread_id": ids[1]}, {**rows[3], "thread_id": ids[0]}):
+        bad_rows = [wrong if r["comment_id"] == wrong["comment_id"] else r for r in rows]
+        bad = {**good, "comments": _contract_table("release", "comments", bad_rows)}
+        assert {p.check for p in relation_problems("release", bad)} == {
+            "thread-id-is-root-comment"
+        }

@@ -198,6 +198,9 @@ def assemble_page(
     declared: int | None,
     comments: Sequence[ParsedComment],
     chrome: Sequence[ChromeLine],
+    *,
+    threading_shown: bool = False,
+    handles_shown: bool = False,
 ) -> ParsedPage:
     """The ParsedPage of an article head plus its comments and chrome (chrome in line order)."""
     return ParsedPage(
@@ -210,6 +213,8 @@ def assemble_page(
         chrome=tuple(sorted(chrome, key=lambda c: c.line_no)),
         title_lines=article.title_lines,
         body_lines=article.body_lines,
+        threading_shown=threading_shown,
+        handles_shown=handles_shown,
     )
 
 

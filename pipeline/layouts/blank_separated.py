@@ -325,16 +325,19 @@ def read_page(page: PageText) -> Reading:
     log += unit_log
     labels = _label(units, declared)
     article = [u for u, label in zip(units, labels, strict=True) if label == "A"]
+    comments = tuple(_comments(units, labels))
     parsed = ParsedPage(
         layout=NAME,
         title=head.title,
         body=joined(u.texts for u in article),
         site=head.site,
         n_comments_declared=declared,
-        comments=tuple(_comments(units, labels)),
+        comments=comments,
         chrome=tuple(sorted(log, key=lambda c: c.line_no)),
         title_lines=head.title_lines,
         body_lines=tuple(n for u in article for n in u.line_nos),
+        # handles are optional per comment; no replies are shown
+        handles_shown=any(c.handle is not None for c in comments),
     )
     return Reading(parsed, tuple(units), tuple(labels))
 

@@ -283,6 +283,7 @@ class FlatHandles:
             chrome=tuple(sorted(log, key=lambda c: c.line_no)),
             title_lines=head.title_lines,
             body_lines=tuple(n for p in head.body_paragraphs for n in p.line_nos),
+            handles_shown=True,  # flat: a handle line per comment, no replies shown
         )
 
     def _read_comments(

@@ -236,7 +236,10 @@ def parse(page: PageText) -> ParsedPage:
     if declared is None:
         trailing = [comment_count(c.text) for c in chrome if c.reason == "comment-count"]
         declared = trailing[-1] if trailing else None
-    return assemble_page(NAME, article, declared, comments, chrome)
+    # A thread of replies (ThreadBuilder) under handle lines: both are shown.
+    return assemble_page(
+        NAME, article, declared, comments, chrome, threading_shown=True, handles_shown=True
+    )
 
 
 def _sentence_bullet(shape: LineShape) -> bool:

@@ -262,7 +262,10 @@ def parse(page: PageText) -> ParsedPage:
         if regions.counter_index is not None
         else article.n_comments_declared
     )
-    return assemble_page(NAME, article, declared, comments, chrome)
+    # A thread of replies (ThreadBuilder) under handle lines: both are shown.
+    return assemble_page(
+        NAME, article, declared, comments, chrome, threading_shown=True, handles_shown=True
+    )
 
 
 def _handle_shaped(shapes: tuple[LineShape, ...], index: int) -> bool:

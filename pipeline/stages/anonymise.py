@@ -2,10 +2,11 @@
 mentions of commenters, e-mail addresses, phone numbers and user-identifying
 URL parameters.
 
-Input tables: ``comments`` (comment_id, article_id, parent_id, position,
-depth, handle, text, source_file, near_dup_cluster; ``handle`` is the RAW
-handle) and, optionally, ``articles`` (its title/body words tell public
-figures such as "Assad" apart from commenters' names). Output: ``comments``
+Input tables: ``comments`` (at least comment_id, article_id, parent_id,
+position, depth, handle, text, source_file, near_dup_cluster; ``handle`` is
+the RAW handle; other columns such as thread_id and published pass through)
+and, optionally, ``articles`` (its title/body words tell public figures such
+as "Assad" apart from commenters' names). Output: ``comments``
 with ``handle`` replaced, in the same column position, by ``author`` (the
 pseudonym, or null when the page shows no handle), every other input table
 passed through unchanged.
@@ -168,10 +169,10 @@ def run_partition(inputs: dict[str, pa.Table], *, release: ReleaseHandles) -> St
         counts["handles_swept"] = swept
     authors = _author_column(comments.column("handle"), release)
     table = comments.set_column(
-        COMMENT_COLUMNS.index("handle"), pa.field("author", pa.string()), authors
+        comments.schema.get_field_index("handle"), pa.field("author", pa.string()), authors
     )
     table = table.set_column(
-        COMMENT_COLUMNS.index("text"), table.schema.field("text"), swept_texts
+        table.schema.get_field_index("text"), table.schema.field("text"), swept_texts
     )
     report = StageReport(
         counts={"comments_with_author": len(authors) - authors.null_count, **counts}
@@ -191,7 +192,7 @@ def _checked_comments(inputs: dict[str, pa.Table]) -> pa.Table:
             f"anonymise stage: 'comments' lacks column(s) {', '.join(missing)}; "
             "run the parse/dedupe stages first"
         )
-    return comments.select(list(COMMENT_COLUMNS))
+    return comments
 
 
 def distinct_handles(columns: Iterable[pa.ChunkedArray | pa.Array]) -> list[str]:

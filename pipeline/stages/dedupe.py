@@ -112,6 +112,11 @@ ARTICLE_FIELDS = [
     ("body", pa.string()),
     ("n_comments_declared", pa.int64()),
     ("near_dup_cluster", pa.string()),
+    ("published", pa.string()),
+    ("published_text", pa.string()),
+    ("language", pa.string()),
+    ("threading_shown", pa.bool_()),
+    ("handles_shown", pa.bool_()),
 ]
 COMMENT_FIELDS = [
     ("comment_id", pa.string()),
@@ -123,13 +128,18 @@ COMMENT_FIELDS = [
     ("text", pa.string()),
     ("source_file", pa.string()),
     ("near_dup_cluster", pa.string()),
+    ("thread_id", pa.string()),
+    ("published", pa.string()),
+    ("published_text", pa.string()),
 ]
 DUPLICATE_FIELDS = [
-    ("table", pa.string()),
+    ("record_table", pa.string()),
     ("dropped_id", pa.string()),
     ("kept_id", pa.string()),
     ("reason", pa.string()),
     ("source_file", pa.string()),
+    ("lines_text", pa.int64()),
+    ("lines_handle", pa.int64()),
 ]
 
 
@@ -155,6 +165,7 @@ class Capture:
     n_comments: int
     first_comment: int  # row range in the sorted comments table
     end_comment: int
+    article_lines: int = 0  # non-blank page lines of its title and body
 
 
 @dataclass
@@ -177,6 +188,8 @@ class DroppedRow:
     copy: int
     position: int | None
     source_file: str
+    lines_text: int = 0  # non-blank page lines of the dropped record's text (line accounting)
+    lines_handle: int = 0
 
 
 @dataclass
@@ -196,6 +209,8 @@ class CommentColumns:
     parent_position: list[int | None]
     handle: list[str | None]
     text_form: list[str]
+    lines_text: list[int]
+    lines_handle: list[int]
 
 
 def run(inputs: dict[str, pa.Table], *, near_dup: NearDupSettings | None = None) -> StageResult:
@@ -239,6 +254,8 @@ def merge_captures(inputs: dict[str, pa.Table]) -> StageResult:
         parent_position=comments["parent_position"].to_pylist(),
         handle=comments["handle"].to_pylist(),
         text_form=comparison_form(comments["text"]).to_pylist(),
+        lines_text=comments["lines_text"].to_pylist(),
+        lines_handle=comments["lines_handle"].to_pylist(),
     )
     merged = [_merge(group, columns) for group in _by_article(captures)]
     out_articles = _article_table(articles, merged)
@@ -269,11 +286,14 @@ def _captures(articles: pa.Table, comments: pa.Table) -> list[Capture]:
     shas = articles["source_sha256"].to_pylist()
     ranges = _comment_ranges(comments, set(files))
     copies = _copy_ranks(ids, shas, files)
+    lines = pc.add(articles["lines_title"], articles["lines_body"]).to_pylist()
     captures = []
     for row, file in enumerate(files):
         first, end = ranges.get(file, (0, 0))
         captures.append(
-            Capture(row, file, shas[row], ids[row], copies[row], end - first, first, end)
+            Capture(
+                row, file, shas[row], ids[row], copies[row], end - first, first, end, lines[row]
+            )
         )
     return captures
 
@@ -349,6 +369,7 @@ def _merge(group: list[Capture], columns: CommentColumns) -> MergedArticle:
                     capture.copy,
                     None,
                     capture.source_file,
+                    capture.article_lines,
                 )
             )
     return merged
@@ -385,6 +406,8 @@ def _merge_capture(
                     capture.copy,
                     columns.position[row],
                     capture.source_file,
+                    columns.lines_text[row],
+                    columns.lines_handle[row],
                 )
             )
         touched.add(node)
@@ -445,6 +468,7 @@ def _drop_page_copy(
             capture.copy,
             None,
             capture.source_file,
+            capture.article_lines,
         )
     )
     for row, node in zip(rows, kept_nodes, strict=True):
@@ -457,6 +481,8 @@ def _drop_page_copy(
                 capture.copy,
                 columns.position[row],
                 capture.source_file,
+                columns.lines_text[row],
+                columns.lines_handle[row],
             )
         )
 
@@ -478,11 +504,13 @@ def _comment_table(
     ids_per_article: list[list[str]] = []
     rows: list[int] = []
     out: dict[str, list] = {
-        name: [] for name in ("comment_id", "article_id", "parent_id", "position", "depth")
+        name: []
+        for name in ("comment_id", "article_id", "parent_id", "position", "depth", "thread_id")
     }
     for article in merged:
         ids = _comment_ids(article, columns)
         ids_per_article.append(ids)
+        roots = _thread_roots(article)
         for position, node_index in enumerate(article.order):
             node = article.nodes[node_index]
             rows.append(node.row)
@@ -491,6 +519,7 @@ def _comment_table(
             out["parent_id"].append(None if node.parent is None else ids[node.parent])
             out["position"].append(position)
             out["depth"].append(node.depth)
+            out["thread_id"].append(ids[roots[node_index]])
     kept = comments.take(pa.array(rows, pa.int64()))
     table = pa.table(
         {
@@ -503,10 +532,25 @@ def _comment_table(
             "text": kept["text"].cast(pa.string()),
             "source_file": kept["source_file"].cast(pa.string()),
             "near_dup_cluster": pa.nulls(len(rows), pa.string()),
+            "thread_id": pa.array(out["thread_id"], pa.string()),
+            "published": kept["published"].cast(pa.string()),
+            "published_text": kept["published_text"].cast(pa.string()),
         },
         schema=pa.schema(COMMENT_FIELDS),
     )
     return table.sort_by("comment_id"), ids_per_article
+
+
+def _thread_roots(article: MergedArticle) -> list[int]:
+    """The root node of each node's thread (parents are always created before replies).
+
+    A comment without a parent is its own root; where the page shows no
+    threading every comment is one.
+    """
+    roots: list[int] = []
+    for index, node in enumerate(article.nodes):
+        roots.append(index if node.parent is None else roots[node.parent])
+    return roots
 
 
 def _comment_ids(article: MergedArticle, columns: CommentColumns) -> list[str]:
@@ -529,7 +573,7 @@ def _comment_ids(article: MergedArticle, columns: CommentColumns) -> list[str]:
 
 
 def _duplicate_table(merged: list[MergedArticle], comment_ids: list[list[str]]) -> pa.Table:
-    out: dict[str, list[str]] = {name: [] for name, _ in DUPLICATE_FIELDS}
+    out: dict[str, list] = {name: [] for name, _ in DUPLICATE_FIELDS}
     for article, ids in zip(merged, comment_ids, strict=True):
         for dropped in article.dropped:
             if dropped.table == "articles":
@@ -540,13 +584,15 @@ def _duplicate_table(merged: list[MergedArticle], comment_ids: list[list[str]]) 
                 dropped_id = short_hash(
                     "c_", "dropped", kept, dropped.source_sha256, dropped.copy, dropped.position
                 )
-            out["table"].append(dropped.table)
+            out["record_table"].append(dropped.table)
             out["dropped_id"].append(dropped_id)
             out["kept_id"].append(kept)
             out["reason"].append(dropped.reason)
             out["source_file"].append(dropped.source_file)
+            out["lines_text"].append(dropped.lines_text)
+            out["lines_handle"].append(dropped.lines_handle)
     table = pa.table(out, schema=pa.schema(DUPLICATE_FIELDS))
-    return table.sort_by([("table", "ascending"), ("dropped_id", "ascending")])
+    return table.sort_by([("record_table", "ascending"), ("dropped_id", "ascending")])
 
 
 def _article_texts(articles: pa.Table) -> pa.Array:
@@ -760,11 +806,11 @@ def _report(
 
 
 def _drop_counts(duplicates: pa.Table) -> dict[tuple[str, str], int]:
-    grouped = duplicates.group_by(["table", "reason"]).aggregate([("dropped_id", "count")])
+    grouped = duplicates.group_by(["record_table", "reason"]).aggregate([("dropped_id", "count")])
     counts = {
         (table, reason): count
         for table, reason, count in zip(
-            grouped["table"].to_pylist(),
+            grouped["record_table"].to_pylist(),
             grouped["reason"].to_pylist(),
             grouped["dropped_id_count"].to_pylist(),
             strict=True,

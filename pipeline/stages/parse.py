@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from pipeline.language import article_language
 from pipeline.layouts import all_layouts
 from pipeline.layouts.base import (
     Layout,
@@ -174,6 +175,7 @@ def run(inputs: dict[str, pa.Table]) -> StageResult:
                     "best_layout": failure.best_layout,
                     "best_score": failure.best_score,
                     "reason": failure.reason,
+                    "parse_confidence": failure.best_score,
                 }
             )
             continue
@@ -216,6 +218,25 @@ def _article_row(source_file: str, sha: str, parsed: ParsedPage) -> dict[str, ob
         "title": parsed.title,
         "body": parsed.body,
         "n_comments_declared": parsed.n_comments_declared,
+        "published": parsed.published or None,
+        "published_text": parsed.published_text or None,
+        "language": article_language(parsed.title, parsed.body),
+        "threading_shown": parsed.threading_shown,
+        "handles_shown": parsed.handles_shown,
+        "parse_confidence": parsed.confidence,
+        **line_counts(parsed),
+    }
+
+
+def line_counts(parsed: ParsedPage) -> dict[str, int]:
+    """Non-blank page lines per part of an accepted parse (the accounting law makes
+    them add up to the page's non-blank lines)."""
+    return {
+        "lines_title": len(parsed.title_lines),
+        "lines_body": len(parsed.body_lines),
+        "lines_comment_text": sum(len(c.text_lines) for c in parsed.comments),
+        "lines_handle": sum(c.handle_line is not None for c in parsed.comments),
+        "lines_chrome": len(parsed.chrome),
     }
 
 
@@ -228,6 +249,10 @@ def _comment_rows(source_file: str, parsed: ParsedPage) -> Iterable[dict[str, ob
             "depth": comment.depth,
             "handle": (comment.handle or "").strip() or None,
             "text": comment.text,
+            "published": comment.published or None,
+            "published_text": comment.published_text or None,
+            "lines_text": len(comment.text_lines),
+            "lines_handle": int(comment.handle_line is not None),
         }
 
 

@@ -25,13 +25,14 @@ from pipeline.stage import StageReport, StageResult
 def run(inputs: dict[str, pa.Table]) -> StageResult:
     articles = _articles(inputs["articles"], inputs["comments"])
     comments = _conform("comments", inputs["comments"], sort_by=["comment_id"])
-    duplicates = _conform("duplicates", inputs["duplicates"], sort_by=["table", "dropped_id"])
+    duplicates = _duplicates(inputs["duplicates"])
     sources = _sources(
         inputs["pages"],
         inputs["rejected_inputs"],
         inputs["parsed_articles"],
         inputs["unparsed"],
         articles,
+        inputs["duplicates"],
     )
     status_counts = {
         f"sources:{row['status']}": row["count"]
@@ -65,6 +66,12 @@ def _conform(name: str, table: pa.Table, sort_by: list[str]) -> pa.Table:
     return target.conform(table).sort_by([(column, "ascending") for column in sort_by])
 
 
+def _duplicates(duplicates: pa.Table) -> pa.Table:
+    """The removed records, with ``table`` beside ``record_table`` (deprecated, same values)."""
+    with_alias = duplicates.append_column("table", duplicates["record_table"])
+    return _conform("duplicates", with_alias, sort_by=contract("release", "duplicates").primary_key)
+
+
 def _articles(articles: pa.Table, comments: pa.Table) -> pa.Table:
     counts = comments.group_by("article_id").aggregate([("comment_id", "count")])
     joined = articles.join(counts, keys="article_id", join_type="left outer")
@@ -79,6 +86,7 @@ def _sources(
     parsed_articles: pa.Table,
     unparsed: pa.Table,
     articles: pa.Table,
+    duplicates: pa.Table,
 ) -> pa.Table:
     """One row per input file, by Arrow lookups (no Python loop over pages)."""
     names = pages["source_file"]
@@ -87,8 +95,11 @@ def _sources(
     released = pc.is_in(names, value_set=articles["source_file"])
     status = pc.if_else(failed, "rejected", pc.if_else(released, "article", "duplicate"))
     why = pc.binary_join_element_wise("no layout fits: ", unparsed["reason"].take(in_unparsed), "")
-    layout = parsed_articles["layout"].take(
-        pc.index_in(names, value_set=parsed_articles["source_file"])
+    in_parsed = pc.index_in(names, value_set=parsed_articles["source_file"])
+    layout = parsed_articles["layout"].take(in_parsed)
+    confidence = pc.coalesce(
+        parsed_articles["parse_confidence"].take(in_parsed),
+        unparsed["parse_confidence"].take(in_unparsed),
     )
     schema = contract("release", "sources").arrow_schema()
     read = pa.table(
@@ -100,6 +111,8 @@ def _sources(
             "layout": layout,
             "status": status,
             "reason": pc.if_else(failed, why, pa.scalar(None, pa.string())),
+            "parse_confidence": confidence,
+            **line_accounting(names, parsed_articles, in_parsed, duplicates),
         }
     ).cast(schema)
     n_rejected = rejected_inputs.num_rows
@@ -112,6 +125,74 @@ def _sources(
             "layout": pa.nulls(n_rejected, pa.string()),
             "status": pa.array(["rejected"] * n_rejected, pa.string()),
             "reason": rejected_inputs["reason"],
+            **{
+                name: pa.nulls(n_rejected, schema.field(name).type)
+                for name in ("parse_confidence", *LINE_COLUMNS)
+            },
         }
     ).cast(schema)
     return pa.concat_tables([read, rejected]).sort_by("source_file").combine_chunks()
+
+
+LINE_COLUMNS = (
+    "lines_title",
+    "lines_body",
+    "lines_comment_text",
+    "lines_handle",
+    "lines_chrome",
+    "lines_duplicate",
+)
+
+
+def line_accounting(
+    names: pa.ChunkedArray | pa.Array,
+    parsed_articles: pa.Table,
+    in_parsed: pa.Array,
+    duplicates: pa.Table,
+) -> dict[str, pa.Array]:
+    """Where the non-blank lines of each input file went (sources.lines_*).
+
+    The parse stage counts a parsed page's lines per part (title, body,
+    comment text, handle, chrome: they add up to its non-blank lines). What
+    dedupe removed moves to ``lines_duplicate``: the title and body lines of a
+    file whose article row was removed, and the text and handle lines of each
+    removed comment (the build-internal ``lines_text``/``lines_handle`` of
+    duplicates). Null for every count of a file that was not parsed.
+    """
+    parsed = pc.is_valid(in_parsed)
+    page = {name: parsed_articles[name].take(in_parsed) for name in LINE_COLUMNS[:-1]}
+    dropped = _dropped_lines(names, duplicates)
+    article_gone = dropped["article"]
+    zero = pa.scalar(0, pa.int64())
+    article_lines = pc.add(page["lines_title"], page["lines_body"])
+    counts = {
+        "lines_title": pc.if_else(article_gone, zero, page["lines_title"]),
+        "lines_body": pc.if_else(article_gone, zero, page["lines_body"]),
+        "lines_comment_text": pc.subtract(page["lines_comment_text"], dropped["text"]),
+        "lines_handle": pc.subtract(page["lines_handle"], dropped["handle"]),
+        "lines_chrome": page["lines_chrome"],
+        "lines_duplicate": pc.add(
+            pc.if_else(article_gone, article_lines, zero),
+            pc.add(dropped["text"], dropped["handle"]),
+        ),
+    }
+    missing = pa.scalar(None, pa.int64())
+    return {name: pc.if_else(parsed, counts[name], missing) for name in LINE_COLUMNS}
+
+
+def _dropped_lines(names: pa.ChunkedArray | pa.Array, duplicates: pa.Table) -> dict[str, pa.Array]:
+    """Per file in ``names``: whether its article row was removed, and the text and
+    handle lines of its removed comments."""
+    rows = duplicates.select(["record_table", "source_file", "lines_text", "lines_handle"])
+    articles = rows.filter(pc.equal(rows["record_table"], "articles"))
+    comments = rows.filter(pc.equal(rows["record_table"], "comments"))
+    per_file = comments.group_by("source_file").aggregate(
+        [("lines_text", "sum"), ("lines_handle", "sum")]
+    )
+    at = pc.index_in(names, value_set=per_file["source_file"])
+    return {
+        "article": pc.is_in(names, value_set=articles["source_file"]),
+        "text": pc.fill_null(per_file["lines_text_sum"].take(at), 0),
+        "handle": pc.fill_null(per_file["lines_handle_sum"].take(at), 0),
+    }
+

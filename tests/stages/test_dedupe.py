@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import schemas
+from pipeline.schemas import contract
 from pipeline.stages import dedupe
 
 LAYOUT = "flat_handles"
@@ -53,6 +54,7 @@ def tables(pages: list[Page]) -> dict[str, pa.Table]:
             "n_comments_declared": pa.array([len(p.comments) for p in pages], pa.int64()),
         }
     )
+    articles = with_page_facts(articles)
     rows = [
         (p.source_file, i, parent, handle, text)
         for p in pages
@@ -71,7 +73,48 @@ def tables(pages: list[Page]) -> dict[str, pa.Table]:
             "text": pa.array([r[4] for r in rows], pa.string()),
         }
     )
-    return {"articles": articles, "comments": comments}
+    return {"articles": articles, "comments": with_comment_facts(comments)}
+
+
+def with_page_facts(articles: pa.Table) -> pa.Table:
+    """The parse contract's page columns dedupe carries or counts (dates, language,
+    what the page shows, line accounting), filled the way the parse stage would."""
+    n = articles.num_rows
+    facts = contract("parse", "articles").arrow_schema()
+    body_lines = [len(b.split("\n")) for b in articles["body"].to_pylist()]
+    values = {
+        "published": pa.nulls(n, pa.string()),
+        "published_text": pa.nulls(n, pa.string()),
+        "language": pa.array(["en"] * n, pa.string()),
+        "threading_shown": pa.array([True] * n, pa.bool_()),
+        "handles_shown": pa.array([True] * n, pa.bool_()),
+        "parse_confidence": pa.array([1.0] * n, pa.float64()),
+        "lines_title": pa.array([1] * n, pa.int64()),
+        "lines_body": pa.array(body_lines, pa.int64()),
+        "lines_comment_text": pa.array([0] * n, pa.int64()),
+        "lines_handle": pa.array([0] * n, pa.int64()),
+        "lines_chrome": pa.array([0] * n, pa.int64()),
+    }
+    for name, column in values.items():
+        if name not in articles.column_names:
+            articles = articles.append_column(facts.field(name), column)
+    return articles
+
+
+def with_comment_facts(comments: pa.Table) -> pa.Table:
+    n = comments.num_rows
+    texts = comments["text"].to_pylist()
+    handles = comments["handle"].to_pylist()
+    values = {
+        "published": pa.nulls(n, pa.string()),
+        "published_text": pa.nulls(n, pa.string()),
+        "lines_text": pa.array([len(t.split("\n")) if t else 0 for t in texts], pa.int64()),
+        "lines_handle": pa.array([int(h is not None) for h in handles], pa.int64()),
+    }
+    for name, column in values.items():
+        if name not in comments.column_names:
+            comments = comments.append_column(name, column)
+    return comments
 
 
 def run(pages: list[Page]) -> dict[str, pa.Table]:
@@ -96,7 +139,7 @@ def check_relations(out: dict[str, pa.Table]) -> None:
     assert not problems, problems
     for name, key in (("articles", "article_id"), ("comments", "comment_id")):
         assert out[name][key].to_pylist() == sorted(out[name][key].to_pylist())
-    duplicate_keys = list(zip(out["duplicates"]["table"].to_pylist(),
+    duplicate_keys = list(zip(out["duplicates"]["record_table"].to_pylist(),
                               out["duplicates"]["dropped_id"].to_pylist(), strict=True))
     assert duplicate_keys == sorted(duplicate_keys)
 
@@ -116,7 +159,7 @@ def test_same_page_saved_twice_is_one_article_and_every_copy_row_is_logged() -> 
     duplicates = out["duplicates"].to_pylist()
     assert {d["reason"] for d in duplicates} == {"same-page-captured-twice"}
     assert {d["source_file"] for d in duplicates} == {"b.txt"}
-    assert sorted(d["table"] for d in duplicates) == ["articles", "comments", "comments"]
+    assert sorted(d["record_table"] for d in duplicates) == ["articles", "comments", "comments"]
     assert out["comments"].num_rows == 2
 
 
@@ -281,7 +324,7 @@ def _closed_subset(thread: list, kept: list[bool]) -> list:
 
 def back_to_input(out: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """Dedupe's output in the shape of its input (one capture per article)."""
-    articles = out["articles"].drop_columns(["article_id", "near_dup_cluster"])
+    articles = with_page_facts(out["articles"].drop_columns(["article_id", "near_dup_cluster"]))
     file_of = dict(zip(out["articles"]["article_id"].to_pylist(),
                        out["articles"]["source_file"].to_pylist(), strict=True))
     comments = out["comments"]
@@ -290,14 +333,14 @@ def back_to_input(out: dict[str, pa.Table]) -> dict[str, pa.Table]:
     parents = comments["parent_id"].to_pylist()
     return {
         "articles": articles,
-        "comments": pa.table({
+        "comments": with_comment_facts(pa.table({
             "source_file": [file_of[a] for a in comments["article_id"].to_pylist()],
             "position": comments["position"],
             "parent_position": pa.array([position_of.get(p) for p in parents], pa.int64()),
             "depth": comments["depth"],
             "handle": comments["handle"],
             "text": comments["text"],
-        }),
+        })),
     }
 
 
@@ -311,7 +354,7 @@ def test_law_nothing_lost(pages: list[Page]) -> None:
     out = dedupe.run(inputs).tables
     check_relations(out)
     for name, key in (("articles", "article_id"), ("comments", "comment_id")):
-        dropped = out["duplicates"].filter(pc.equal(out["duplicates"]["table"], name))
+        dropped = out["duplicates"].filter(pc.equal(out["duplicates"]["record_table"], name))
         assert set(dropped["kept_id"].to_pylist()) <= set(out[name][key].to_pylist())
         counted = _per_file(out[name]["source_file"]) + _per_file(dropped["source_file"])
         assert sorted(counted) == sorted(_per_file(inputs[name]["source_file"]))
