@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rich.console import Console
 
+from pipeline.config import contact_address
 from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.errors import LeakFound, SeedsNotFound
 from pipeline.executors import Executor
@@ -270,6 +271,7 @@ def publish_release(
         ),
         stage_reports={run.name: run.report for run in runner.runs},
         previous_release=None if preview else previous_release(dist_dir, version),
+        contact=contact_address(),
     )
     outcome = publish_atomically(
         lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),

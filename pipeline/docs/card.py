@@ -260,7 +260,7 @@ def _licence_and_citation(ctx: ReleaseContext) -> list[str]:
     return [
         "## Licence",
         "",
-        f"{terms.LICENCE_SUMMARY} Takedown requests: {terms.CONTACT}.",
+        f"{terms.LICENCE_SUMMARY} To request a takedown, {terms.contact(ctx.contact)}.",
         "",
         "## Citation",
         "",

@@ -278,16 +278,17 @@ def _markdown(ctx: ReleaseContext, comparison: Comparison) -> str:
             or ["None."]
         ),
         "",
+        *_deprecated(ctx),
         "## Rows",
         "",
         "Rows are identified by primary key. Ids are derived from content, so a record "
         "whose identifying content changed appears as one removed and one added row.",
         "",
-        "| table | added | removed | changed | unchanged |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| table | rows | added | removed | changed | unchanged |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
         *[
-            f"| `{d.table}` | {len(d.added):,} | {len(d.removed):,} | {len(d.changed):,} "
-            f"| {d.unchanged:,} |"
+            f"| `{d.table}` | {ctx.tables[d.table].num_rows:,} | {len(d.added):,} "
+            f"| {len(d.removed):,} | {len(d.changed):,} | {d.unchanged:,} |"
             for d in comparison.tables
         ],
         "",
@@ -295,6 +296,21 @@ def _markdown(ctx: ReleaseContext, comparison: Comparison) -> str:
     for diff in comparison.tables:
         lines += _table_details(diff)
     return "\n".join(lines)
+
+
+def _deprecated(ctx: ReleaseContext) -> list[str]:
+    """Columns kept for compatibility that will go at the next major version."""
+    present = [
+        c for c in terms.deprecated_columns() if c.name in ctx.tables[c.table].column_names
+    ]
+    if not present:
+        return []
+    return [
+        "## Deprecated",
+        "",
+        *[f"- `{c.table}.{c.name}`: deprecated since {c.deprecated}." for c in present],
+        "",
+    ]  # fmt: skip
 
 
 def _preview_note(ctx: ReleaseContext) -> list[str]:

@@ -5,8 +5,9 @@ this version. LICENSE-DATA.md states the terms the data is shared under:
 non-commercial research and text and data mining only; rights stay with the
 publishers and the commenters; no redistribution outside research; a
 takedown route. Neither ever names an open content licence, and no contact
-address is invented: requests go through the project's tracker or to the
-maintainers. Pure: a ReleaseContext in, text out.
+address is invented: the one configured in ``[tool.corpus]`` of pyproject.toml
+(``ctx.contact``), or a plain statement that none is set. Pure: a
+ReleaseContext in, text out.
 """
 
 from __future__ import annotations
@@ -37,8 +38,17 @@ def citation_cff(ctx: ReleaseContext) -> str:
             f"(key fingerprint {ctx.key_fingerprint}). {terms.CONTENT_WARNING}"
         ),
         "keywords": ["news comments", "online discourse", "propaganda", "toxicity"],
+        **_contact(ctx.contact),
     }
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _contact(address: str | None) -> dict[str, object]:
+    """CFF ``contact``: an e-mail address or a web address; nothing when none is set."""
+    if not address:
+        return {}
+    kind = "email" if "@" in address and "://" not in address else "website"
+    return {"contact": [{"name": terms.MAINTAINERS, kind: address}]}
 
 
 def license_text(ctx: ReleaseContext) -> str:
@@ -53,7 +63,7 @@ def license_text(ctx: ReleaseContext) -> str:
             *_permitted(),
             *_forbidden(),
             *_personal_data(),
-            *_takedown(),
+            *_takedown(ctx),
             *_warranty(),
         ]
     )
@@ -119,12 +129,12 @@ def _personal_data() -> list[str]:
     ]
 
 
-def _takedown() -> list[str]:
+def _takedown(ctx: ReleaseContext) -> list[str]:
     return [
         "## Takedown",
         "",
         "If you are a publisher whose article, or a person whose comment or name, is in",
-        f"this data set and you want it removed, {terms.CONTACT}, naming the release",
+        f"this data set and you want it removed, {terms.contact(ctx.contact)}, naming the release",
         "version and the `article_id` or `comment_id` (or quoting the text). The maintainers",
         "remove it in the next version and list the removal in that version's",
         "CHANGELOG.md.",

@@ -22,7 +22,8 @@ class ReleaseContext:
     numbered shards: pipeline/shards.py); ``stage_reports`` are the runner's
     per-stage reports (figures only, never handles); ``key_fingerprint`` is the
     pseudonym key's public fingerprint; ``previous_release`` is the newest
-    earlier version directory in dist/ (for the changelog), or None.
+    earlier version directory in dist/ (for the changelog), or None;
+    ``contact`` is the maintainers' takedown address (``[tool.corpus]``), or None.
     """
 
     version: str
@@ -33,5 +34,6 @@ class ReleaseContext:
     table_files: Mapping[str, tuple[str, ...]]
     stage_reports: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     previous_release: Path | None = None
+    contact: str | None = None
     name: str = "news-comment-threads"
     title: str = "News comment threads corpus"

@@ -281,6 +281,6 @@ def _responsible_ai(ctx: ReleaseContext) -> dict[str, Any]:
             "Versioned releases (semantic versioning: major for removed, renamed or retyped "
             "columns; minor for new rows or columns; patch for corrected values), each with "
             "CHANGELOG.md and SHA256SUMS. Takedown requests and corrections: "
-            f"{terms.CONTACT}; removals take effect in the next version."
+            f"{terms.contact(ctx.contact)}; removals take effect in the next version."
         ),
     }

@@ -21,7 +21,16 @@ LICENSE_TERMS = "Non-commercial research and text-and-data-mining use only"
 LICENSE_TITLE = f"{LICENSE_TERMS} (see LICENSE-DATA.md)"
 LICENSE_FILE = "LICENSE-DATA.md"
 MAINTAINERS = "Corpus maintainers"
-CONTACT = "open an issue in the project's tracker or write to the maintainers"
+CONTACT_UNSET = (
+    "no contact address is set for this release (the maintainers set one as `contact` under "
+    "`[tool.corpus]` in the project's pyproject.toml); until one is, open an issue in the "
+    "project's tracker"
+)
+
+
+def contact(address: str | None) -> str:
+    """How to reach the maintainers, to finish a sentence ("To ask for a takedown, ...")."""
+    return f"write to {address}" if address else CONTACT_UNSET
 
 CONTENT_WARNING = (
     "This corpus contains hateful, abusive and political speech: reader comments "
@@ -86,6 +95,8 @@ class Column:
     type: str
     required: bool
     description: str
+    added_in: str | None = None
+    deprecated: str | None = None
 
     @property
     def schema_org_type(self) -> str:
@@ -110,7 +121,14 @@ def _column(table: str, field: Mapping[str, Any]) -> Column:
         type=str(field["type"]),
         required=bool(constraints.get("required", False)),
         description=str(field.get("description", "")),
+        added_in=field.get("addedIn"),
+        deprecated=field.get("deprecated"),
     )
+
+
+def deprecated_columns() -> list[Column]:
+    """Released columns still present but marked ``deprecated`` in their Table Schema."""
+    return [c for table in TABLES for c in columns(table) if c.deprecated]
 
 
 def primary_key(table: str) -> list[str]:

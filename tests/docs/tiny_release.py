@@ -125,6 +125,7 @@ def make_context(
     previous_release: Path | None = None,
     stage_reports: dict[str, dict[str, object]] | None = None,
     max_rows_per_file: int | None = None,
+    contact: str | None = None,
 ) -> ReleaseContext:
     """The tiny release; ``max_rows_per_file`` (all tables) makes larger tables shards."""
     tables = release_tables() if tables is None else tables
@@ -142,6 +143,7 @@ def make_context(
             else stage_reports
         ),
         previous_release=previous_release,
+        contact=contact,
     )
 
 
