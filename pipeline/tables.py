@@ -26,21 +26,28 @@ ROW_GROUP_SIZE = 64 * 1024
 
 
 def write_parquet(table: pa.Table, path: Path, *, fsync: bool = False) -> None:
-    """Write ``table`` to ``path`` byte-deterministically."""
+    """Write ``table`` to ``path`` byte-deterministically.
+
+    A table without rows is written with no row group at all (schema only):
+    pyarrow would write one empty row group, which Hugging Face ``datasets``
+    cannot read ("BatchSize must be greater than 0"); pandas, polars, DuckDB
+    and Frictionless read both.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     table = table.replace_schema_metadata(None)
-    pq.write_table(
-        table,
+    with pq.ParquetWriter(
         path,
+        table.schema,
         compression=COMPRESSION,
         compression_level=COMPRESSION_LEVEL,
-        row_group_size=ROW_GROUP_SIZE,
         use_dictionary=True,
         write_statistics=True,
         store_schema=False,
         version="2.6",
         data_page_version="1.0",
-    )
+    ) as writer:
+        if table.num_rows:
+            writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
     if fsync:
         fsync_path(path)
 

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from pipeline.docs import terms
+from pipeline.docs import stats, terms
 from pipeline.docs.context import ReleaseContext
 from pipeline.shards import is_sharded, shard_glob
 
@@ -43,16 +43,21 @@ def dataset_card(ctx: ReleaseContext) -> str:
 
 
 def _metadata(ctx: ReleaseContext) -> dict[str, Any]:
+    """The card's YAML header. No ``task_categories``: the data has no labels, and
+    every Hub task category names a task with a target; what the data is is said by
+    ``annotations_creators`` (none), ``language_creators`` (found text) and the tags."""
+    languages = [code for code, _ in stats.languages(ctx.tables["articles"])]
     return {
         "pretty_name": ctx.title,
         "license": "other",
         "license_name": LICENSE_NAME,
         "license_link": terms.LICENSE_FILE,
-        "language": ["en"],
-        "multilinguality": ["monolingual"],
+        **({"language": sorted(languages)} if languages else {}),
+        "multilinguality": ["multilingual" if len(languages) > 1 else "monolingual"],
+        "annotations_creators": ["no-annotation"],
+        "language_creators": ["found"],
         "size_categories": [size_category(max(t.num_rows for t in ctx.tables.values()))],
         "source_datasets": ["original"],
-        "task_categories": ["text-classification"],
         "tags": [
             "news-comments",
             "online-discourse",
@@ -83,9 +88,10 @@ def _config(ctx: ReleaseContext, table: str) -> dict[str, Any]:
 
 
 def loadable_tables(ctx: ReleaseContext) -> list[str]:
-    """Tables that get a config: ``datasets`` cannot load a split with no rows
-    ("Instruction 'train' corresponds to no data"), so an empty table has none."""
-    return [table for table in terms.released_tables() if ctx.tables[table].num_rows > 0]
+    """Tables that get a config: every one. An empty table's config loads with
+    ``streaming=True`` (its file has no row group, see pipeline/tables.py);
+    ``datasets`` cannot build an empty split otherwise (:func:`_empty_tables_note`)."""
+    return list(terms.released_tables())
 
 
 def _dataset_info(ctx: ReleaseContext, table: str) -> dict[str, Any]:
@@ -230,14 +236,20 @@ def _shards_note(ctx: ReleaseContext) -> list[str]:
 
 
 def _empty_tables_note(ctx: ReleaseContext) -> list[str]:
-    empty = [t for t in terms.released_tables() if t not in loadable_tables(ctx)]
+    empty = [t for t in terms.released_tables() if ctx.tables[t].num_rows == 0]
     if not empty:
         return []
-    names = ", ".join(f"`{ctx.table_files[t][0]}`" for t in empty)
+    names = ", ".join(f"`{t}`" for t in empty)
+    first = empty[0]
     return [
-        f"This release has no rows in {names}: the file is there (with its columns) for",
-        "pandas, polars and DuckDB, but it has no config here, because `datasets` cannot",
-        "load a split with no rows.",
+        f"This release has no rows in {names}. The file is there with its columns, and",
+        "pandas, polars and DuckDB read it as an empty table. `datasets` cannot build a",
+        "split with no rows (\"Instruction 'train' corresponds to no data\"), so load it",
+        "streaming, which gives its columns and no rows:",
+        "",
+        "```python",
+        f'{first} = load_dataset("dist/{ctx.version}", "{first}", split="{SPLIT}", streaming=True)',
+        "```",
         "",
     ]
 

@@ -60,7 +60,7 @@ def croissant(ctx: ReleaseContext, file_hashes: Mapping[str, str]) -> dict[str, 
         "description": _description(ctx),
         "version": ctx.version,
         "datePublished": ctx.date,
-        "inLanguage": "en",
+        **_in_language(ctx),
         "keywords": ["news comments", "online discourse", "propaganda", "toxicity"],
         "creator": {"@type": "sc:Organization", "name": terms.MAINTAINERS},
         "license": {
@@ -74,6 +74,14 @@ def croissant(ctx: ReleaseContext, file_hashes: Mapping[str, str]) -> dict[str, 
         "recordSet": [_record_set(table, source) for table, source in _sources(ctx).items()],
         **_responsible_ai(ctx),
     }
+
+
+def _in_language(ctx: ReleaseContext) -> dict[str, Any]:
+    """schema.org inLanguage: the detected article languages (none when all unknown)."""
+    codes = sorted(code for code, _ in stats.languages(ctx.tables["articles"]))
+    if not codes:
+        return {}
+    return {"inLanguage": codes[0] if len(codes) == 1 else codes}
 
 
 def _context() -> dict[str, Any]:
@@ -256,8 +264,9 @@ def _responsible_ai(ctx: ReleaseContext) -> dict[str, Any]:
             "decisions about individuals, or training generative models that are deployed.",
         ],
         "rai:dataBiases": [
-            "A small, non-random sample of a few sites, page layouts and topics, all in "
-            "English; commenters are a self-selected group of these sites' readers, so "
+            "A small, non-random sample of a few sites, page layouts and topics "
+            f"({stats.language_summary(tables['articles'])}); commenters are a "
+            "self-selected group of these sites' readers, so "
             "frequencies (of opinions, of toxicity) do not generalise."
         ],
         "rai:dataLimitations": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 import yaml
 
@@ -22,7 +23,8 @@ def test_header(ctx: ReleaseContext) -> None:
     header = _header(dataset_card(ctx))
     assert header["license"] == "other"
     assert header["license_link"] == "LICENSE-DATA.md"
-    assert header["language"] == ["en"]
+    assert header["language"] == ["de", "en"]  # from articles.language; the null is left out
+    assert header["multilinguality"] == ["multilingual"]
     assert [c["config_name"] for c in header["configs"]] == list(TABLES)
     info = {i["config_name"]: i for i in header["dataset_info"]}
     assert info["comments"]["splits"][0]["num_examples"] == 8
@@ -62,13 +64,57 @@ def test_datasets_loads_every_config_offline(
         assert loaded.to_list() == ctx.tables[table].to_pylist()
 
 
-def test_an_empty_table_gets_no_config_but_a_note() -> None:
+def test_no_task_category_claims_labels_the_data_does_not_have(ctx: ReleaseContext) -> None:
+    header = _header(dataset_card(ctx))
+    assert "task_categories" not in header
+    assert header["annotations_creators"] == ["no-annotation"]
+    assert header["language_creators"] == ["found"]
+
+
+def test_the_language_list_comes_from_the_articles() -> None:
+    tables = release_tables()
+    articles = tables["articles"]
+    column = articles.schema.get_field_index("language")
+    only_french = pa.array(["fr"] * articles.num_rows, pa.string())
+    tables["articles"] = articles.set_column(column, articles.schema.field(column), only_french)
+    header = _header(dataset_card(make_context(tables)))
+    assert header["language"] == ["fr"] and header["multilinguality"] == ["monolingual"]
+    unknown = pa.nulls(articles.num_rows, pa.string())
+    tables["articles"] = articles.set_column(column, articles.schema.field(column), unknown)
+    assert "language" not in _header(dataset_card(make_context(tables)))
+
+
+def test_an_empty_table_has_a_config_that_loads_streaming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    datasets = pytest.importorskip("datasets")
     tables = release_tables()
     tables["duplicates"] = tables["duplicates"].slice(0, 0)
-    card = dataset_card(make_context(tables))
-    header = _header(card)
-    assert [c["config_name"] for c in header["configs"]] == ["articles", "comments", "sources"]
-    assert "no rows in `duplicates.parquet`" in card
+    ctx = make_context(tables)
+    card = dataset_card(ctx)
+    assert [c["config_name"] for c in _header(card)["configs"]] == list(TABLES)
+    assert 'load_dataset("dist/1.0.0", "duplicates", split="train", streaming=True)' in card
+    release = tmp_path / "1.0.0"
+    write_tables(ctx, release)
+    (release / "README.md").write_text(card, encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    empty = datasets.load_dataset(
+        str(release), "duplicates", split="train", streaming=True, cache_dir=cache
+    )
+    assert list(empty) == []
+    assert list(empty.features) == ctx.tables["duplicates"].column_names
+    full = datasets.load_dataset(str(release), "comments", split="train", cache_dir=cache)
+    assert full.num_rows == ctx.tables["comments"].num_rows
+    import duckdb
+    import polars as pl
+
+    path = release / "duplicates.parquet"
+    assert pl.read_parquet(path).columns == ctx.tables["duplicates"].column_names
+    assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall() == [(0,)]
+    assert duckdb.sql(f"SELECT record_table FROM '{path}'").fetchall() == []
 
 
 def test_sharded_configs_list_every_shard_and_snippets_read_them_all(tmp_path: Path) -> None:

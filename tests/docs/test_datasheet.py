@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
 import pytest
 
 from pipeline.docs.context import ReleaseContext
 from pipeline.docs.datasheet import datasheet_questions, render_datasheet, render_figures
 from pipeline.docs.figures import FIGURE_NAMES
 from pipeline.docs.terms import columns
-from tests.docs.tiny_release import make_context
+from tests.docs.tiny_release import A2, make_context, release_tables
 
 PLACEHOLDERS = ("TODO", "TBD", "FIXME", "XXX", "{{", "}}", "{%", "%}", "lorem ipsum")
 
@@ -117,6 +118,53 @@ def test_figures_render_for_an_empty_release() -> None:
 
 def test_datasheet_is_deterministic_and_relocatable(ctx: ReleaseContext) -> None:
     assert render_datasheet(ctx) == render_datasheet(make_context())
-    assert "(dist/1.0.0/figures/thread_depth.png)" in render_datasheet(
+    assert "(dist/1.0.0/figures/thread_size.png)" in render_datasheet(
         ctx, figure_dir="dist/1.0.0/figures"
     )
+
+
+def _with(table, name: str, values: list) -> object:
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(index), pa.array(values, table[name].type))
+
+
+def test_top_level_is_said_only_where_the_page_shows_threading() -> None:
+    tables = release_tables()
+    text = render_datasheet(make_context(tables))
+    # A1 (5 comments, 2 replies) and A2 (3 comments, 1 reply) show threading
+    assert "2 of 3 articles\ncome from pages that show" in text
+    assert "On them, 5 comments\nare top level and 3 are replies" in text
+    # A2's page now shows no threading: its 3 comments have no known place
+    tables["articles"] = _with(tables["articles"], "threading_shown", [True, False, False])
+    comments = tables["comments"]
+    on_a2 = [a == A2 for a in comments["article_id"].to_pylist()]
+    parents = comments["parent_id"].to_pylist()
+    depths = comments["depth"].to_pylist()
+    flat = [None if a2 else p for a2, p in zip(on_a2, parents, strict=True)]
+    zero = [0 if a2 else d for a2, d in zip(on_a2, depths, strict=True)]
+    tables["comments"] = _with(_with(comments, "parent_id", flat), "depth", zero)
+    text = render_datasheet(make_context(tables))
+    assert "On them, 3 comments\nare top level and 2 are replies" in text
+    assert "The other 3 comments are on pages that do not\nshow threading" in text
+    assert "**not known**" in text
+
+
+def test_no_handle_on_the_page_and_no_handle_on_the_comment_are_told_apart() -> None:
+    tables = release_tables()
+    tables["articles"] = _with(tables["articles"], "handles_shown", [True, False, False])
+    text = render_datasheet(make_context(tables))
+    # A1 has one comment without a pseudonym on a page that shows handles; A2's 3 comments
+    # (all with pseudonyms in the tiny release) sit on a page said to show none
+    assert "| comments without a pseudonym (`author` null) | 1 |" in text
+    assert "| of which on pages that show no handles at all" in text
+
+
+def test_languages_lines_empty_texts_and_deprecation_are_reported(ctx) -> None:
+    text = render_datasheet(ctx)
+    assert "| `de` | 1 |" in text and "| `en` | 1 |" in text and "| unknown (null) | 1 |" in text
+    # the four parsed inputs of the tiny release: 001, 002, 003 and the duplicate 004
+    assert "4 parsed files (41 non-blank lines)" in text
+    assert "| records removed as duplicates (duplicates.parquet) | 5 |" in text
+    assert "1 comment(s) have an empty text" in text
+    assert "`duplicates.table` is deprecated since 1.1.0" in text
+    assert "lowest 0.75" in text
