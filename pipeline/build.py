@@ -277,6 +277,7 @@ def publish_release(
         lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
         target,
         on_written=lambda out_dir: _audit(out_dir, raw_handles),
+        replace=preview,  # a preview is not a version: the next preview replaces it
     )
     seconds = time.perf_counter() - publish_started
     runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")

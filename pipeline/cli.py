@@ -28,14 +28,25 @@ from pipeline.errors import CorpusError
 KEY_ENV = "CORPUS_PSEUDONYM_KEY_FILE"
 
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` shows each option's default, where it has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, argparse.SUPPRESS) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="Build and check releases of the news comment corpus.",
+        formatter_class=_Help,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     release = commands.add_parser(
         "release",
+        formatter_class=_Help,
         help="build a release from the seed pages",
         description=(
             "Parse, deduplicate and anonymise every file in --seeds and publish DIST/X.Y.Z. "
@@ -47,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--dist", type=Path, default=Path("dist"), help="releases directory")
     release.add_argument("--version", required=True, help="release version, MAJOR.MINOR.PATCH")
     release.add_argument(
-        "--key-file", type=Path, default=None, help=f"pseudonym key file (else ${KEY_ENV})"
+        "--key-file",
+        type=Path,
+        default=None,
+        help=f"pseudonym key file (else ${KEY_ENV}; neither: a preview build)",
     )
     release.add_argument(
         "--build", type=Path, default=Path("build"), help="stage outputs and previews go here"
@@ -58,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_engine_options(release)
     validate = commands.add_parser(
         "validate",
+        formatter_class=_Help,
         help="re-check a release on disk",
         description=(
             "Check a release directory: checksums, datapackage.json, pandera and Frictionless on "
@@ -94,7 +109,7 @@ def _add_engine_options(release: argparse.ArgumentParser) -> None:
         type=int,
         default=PARTITION_PAGES,
         metavar="N",
-        help=f"seed files per partition of the per-page stages (default {PARTITION_PAGES})",
+        help="seed files per partition of the per-page stages",
     )
 
 
@@ -135,9 +150,11 @@ def _release(args: argparse.Namespace, console: Console) -> int:
     if outcome.status == "already released":
         console.print(f"{outcome.path}: already released, identical content; nothing to do")
     else:
+        replaced = " (replacing the previous preview)" if outcome.status == "replaced" else ""
         console.print(
-            f"[bold green]{kind} {args.version} written to {outcome.path}[/] "
-            f"(pseudonym key fingerprint {result.key_fingerprint})"
+            f"[bold green]{kind} {args.version} written to {outcome.path}[/]{replaced} "
+            f"(pseudonym key fingerprint {result.key_fingerprint}); its datasheet is "
+            f"{outcome.path / 'DATASHEET.md'}"
         )
     return 0
 
@@ -160,9 +177,23 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown one is reported with its own command's usage."""
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        commands = next(
+            a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+        )
+        commands.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    console = Console(stderr=True, highlight=False)
+    args = _parse(argv)
+    # soft_wrap: lines are never cut at 80 columns when stderr is not a terminal
+    # (make, CI, a log file); a terminal wraps them itself.
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         if args.command == "release":
             return _release(args, console)

@@ -8,7 +8,9 @@ version and is cleared by the next run).
 
 A version that already exists is never overwritten: if the new build is
 byte-identical the run succeeds and says "already released"; otherwise it is
-refused with the list of files that differ.
+refused with the list of files that differ. A preview is not a version: a
+new preview build replaces the previous one (``replace=True``), again by
+renames only, so a reader never sees half of each.
 
 Files (CONTRACT.md): the four Parquet tables, datapackage.json (Frictionless
 v2), croissant.json, DATASHEET.md (+ figures), README.md (dataset card),
@@ -51,7 +53,7 @@ class PublishOutcome:
     """Where the release is and whether this run wrote it."""
 
     path: Path
-    status: str  # "released" or "already released"
+    status: str  # "released", "already released" or "replaced" (a preview only)
 
 
 def sha256_file(path: Path) -> str:
@@ -216,13 +218,19 @@ def write_checksums(out_dir: Path) -> dict[str, str]:
 
 
 def publish_atomically(
-    build: Callable[[Path], None], target: Path, *, on_written: Callable[[Path], None] | None = None
+    build: Callable[[Path], None],
+    target: Path,
+    *,
+    on_written: Callable[[Path], None] | None = None,
+    replace: bool = False,
 ) -> PublishOutcome:
     """Build a release with ``build(tmp_dir)`` and move it to ``target`` atomically.
 
     ``on_written(tmp_dir)`` runs after the files are written and before the
     rename (the leak audit hooks in here). An existing ``target`` is never
     replaced: identical content -> "already released"; different -> ReleaseConflict.
+    With ``replace`` (a preview, never a version in dist/) different content
+    replaces it: "replaced".
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_partials(target)
@@ -236,6 +244,9 @@ def publish_atomically(
             on_written(tmp)
         if target.exists():
             differing = _differences(tmp, target)
+            if differing and replace:
+                _swap(tmp, target)
+                return PublishOutcome(target, "replaced")
             if differing:
                 raise ReleaseConflict(
                     f"{target} already exists with different content "
@@ -252,9 +263,22 @@ def publish_atomically(
             shutil.rmtree(tmp)
 
 
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target``: the old one is renamed aside, then removed."""
+    _fsync_tree(new)
+    old = target.parent / f".{target.name}.replaced-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(target, old)
+    os.rename(new, target)
+    fsync_path(target.parent)
+    shutil.rmtree(old)
+
+
 def _clear_stale_partials(target: Path) -> None:
-    for stale in target.parent.glob(f".{target.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{target.name}.partial-*", f".{target.name}.replaced-*"):
+        for stale in target.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _fsync_tree(root: Path) -> None:

@@ -169,7 +169,7 @@ def audit_problems(release_dir: Path, build_dir: Path | None) -> tuple[list[str]
     report = audit_release(release_dir, sorted(h for h in set(handles.to_pylist()) if h))
     return (
         [f"privacy: {hit.describe()}" for hit in report.failures],
-        [f"privacy (article text, allowed): {hit.describe()}" for hit in report.warnings],
+        [f"privacy (allowed): {hit.file}, {hit.place}: {hit.what}" for hit in report.warnings],
     )
 
 

@@ -55,6 +55,55 @@ def test_without_a_key_release_builds_a_preview_outside_dist(workdir: Path) -> N
     assert frictionless.returncode == 0, frictionless.stdout[-2000:]
 
 
+def test_a_second_preview_replaces_the_first_and_says_where_its_datasheet_is(
+    workdir: Path,
+) -> None:
+    """`make release` twice on a fresh clone: each preview has a fresh random key, so the
+    second differs from the first, and replaces it (a preview is not a version)."""
+    preview = workdir / "build" / "preview" / "1.0.0"
+    before = (preview / "SHA256SUMS").read_bytes()
+    again = _cli("release", "--version", "1.0.0", cwd=workdir)
+    assert again.returncode == 0, again.stderr
+    assert (preview / "SHA256SUMS").read_bytes() != before  # new random key, new pseudonyms
+    assert "choose a new version" not in again.stderr
+    (last,) = [line for line in again.stderr.splitlines() if "written to" in line]
+    # one line, never cut at 80 columns although stderr is not a terminal
+    assert "replacing the previous preview" in last and last.endswith("DATASHEET.md")
+    assert len(last) > 80
+    assert not list(preview.parent.glob(".*"))  # nothing left aside
+    checked = _cli("validate", str(preview), cwd=workdir)  # with build/: the audit runs
+    assert checked.returncode == 0, checked.stderr
+    warnings = [line for line in checked.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings, "the seeds' article texts use parts of handles as names"
+    for line in warnings:  # one word, one meaning: a warning says so once, and why
+        assert line.count("warning") == 1 and line.startswith("warning: privacy (allowed): ")
+
+
+def test_help_shows_defaults_and_an_unknown_flag_shows_the_command_usage(workdir: Path) -> None:
+    helped = _cli("release", "--help", cwd=workdir)
+    assert helped.returncode == 0
+    assert "(default: seeds)" in helped.stdout and "(default: 1000)" in helped.stdout
+    wrong = _cli("release", "--version", "1.0.0", "--bogus", cwd=workdir)
+    assert wrong.returncode == 2
+    assert "usage: python -m pipeline release" in wrong.stderr
+    assert "unrecognized arguments: --bogus" in wrong.stderr.splitlines()[-1]
+
+
+def test_make_release_says_which_datasheet_it_rewrote(workdir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "DATASHEET.md"
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline.docs.toplevel", str(ROOT / "dist"), str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "updated to the datasheet of" in run.stderr and "newest release" in run.stderr
+    assert "preview" in run.stderr  # says the preview's datasheet is elsewhere
+    again = subprocess.run(
+        [sys.executable, "-m", "pipeline.docs.toplevel", str(ROOT / "dist"), str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "unchanged" in again.stderr
+
+
 def test_keyed_release_goes_to_dist_and_repeating_it_is_a_no_op(workdir: Path) -> None:
     first = _cli("release", "--version", "1.0.0", "--key-file", "test.key", cwd=workdir)
     assert first.returncode == 0, first.stderr

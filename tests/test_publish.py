@@ -46,6 +46,21 @@ def test_identical_rebuild_is_a_no_op_and_different_content_is_refused(tmp_path:
     assert not list(target.parent.glob(".*partial*"))
 
 
+def test_a_preview_is_replaced_but_a_version_never_is(tmp_path: Path) -> None:
+    target = tmp_path / "preview" / "1.0.0"
+    ctx = release_context("1.0.0")
+    other = release_context("1.0.0", title="Another headline")
+    publish_atomically(lambda out: write_release_files(ctx, out, []), target, replace=True)
+    outcome = publish_atomically(
+        lambda out: write_release_files(other, out, []), target, replace=True
+    )
+    assert outcome.status == "replaced"
+    assert validate_release(target)[0] == []
+    assert [p.name for p in target.parent.iterdir()] == ["1.0.0"]
+    with pytest.raises(ReleaseConflict):
+        publish_atomically(lambda out: write_release_files(ctx, out, []), target)
+
+
 def _slow_publish(target: str, ready: str) -> None:
     ctx = release_context("1.0.0")
 

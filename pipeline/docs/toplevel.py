@@ -35,8 +35,16 @@ def main(argv: list[str]) -> int:
     if release is None or not (release / "DATASHEET.md").is_file():
         print(f"no release with a DATASHEET.md in {dist}; {out} left as it is", file=sys.stderr)
         return 0
-    out.write_text(toplevel_datasheet(release, dist.as_posix()), encoding="utf-8")
-    print(f"{out}: datasheet of release {release.name}", file=sys.stderr)
+    text = toplevel_datasheet(release, dist.as_posix())
+    changed = not out.is_file() or out.read_text(encoding="utf-8") != text
+    if changed:
+        out.write_text(text, encoding="utf-8")
+    state = "updated to" if changed else "unchanged,"
+    print(
+        f"{out}: {state} the datasheet of {release}, the newest release in {dist} "
+        "(a preview's datasheet is in its own directory)",
+        file=sys.stderr,
+    )
     return 0
 
 
