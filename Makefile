@@ -10,7 +10,7 @@ SEEDS  ?= seeds
 DIST   ?= dist
 KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
 
-.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe bench-pipeline clean
+.PHONY: venv release validate test lint eval-parse eval-anonymise eval-language bench bench-dedupe bench-pipeline clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,11 @@ eval-parse: $(STAMP)
 
 eval-anonymise: $(STAMP)
 	$(PY) -m pipeline.evaluation.anonymise
+
+# articles.language against the real pages' gold (../shared/real-pages by default).
+REAL_PAGES ?= ../shared/real-pages
+eval-language: $(STAMP)
+	$(PY) -m pipeline.evaluation.language $(REAL_PAGES)
 
 bench-dedupe: $(STAMP)
 	$(PY) -m pipeline.bench.dedupe

@@ -30,7 +30,11 @@ Exact duplicates (removed, one ``duplicates`` row per removed input row):
   (two people may both write "+1"); across captures the k-th handle-less
   occurrence matches the k-th.
 
-Published text is always the kept copy's original text.
+Published text is always the kept copy's original text. ``thread_id`` is the
+root node of each comment's thread (itself without a parent). Each
+``duplicates`` row is named by ``record_table`` and carries the dropped
+record's page lines (build-internal ``lines_text``, ``lines_handle``) for the
+line accounting in sources.parquet.
 
 Ids (content-derived; row order and file names never enter them; handles
 never do, not even hashed):

@@ -11,6 +11,13 @@ has a title. A page nothing parses is
 written to ``unparsed`` with the reason and kept out of the release: never
 crashed on, never dropped silently.
 
+Each article row also carries what the page shows (``threading_shown``,
+``handles_shown``, dates), its detected ``language`` (pipeline/language.py),
+the parse's ``parse_confidence`` and the line accounting per part
+(``lines_title`` ... ``lines_chrome``: they add up to the page's non-blank
+lines), which the release stage turns into sources.parquet's ``lines_*``; each
+comment row its lines (``lines_text``, ``lines_handle``) for the same count.
+
 This stage sees raw commenter handles; it passes them on to dedupe and
 anonymise in the ``comments`` table and must never print or report them.
 """

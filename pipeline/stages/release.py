@@ -3,8 +3,10 @@
 * ``articles``: deduplicated articles plus ``n_comments`` (rows in comments);
 * ``comments``: anonymised comments in the published columns (the capture a
   comment was kept from is build-internal and dropped here);
-* ``duplicates``: every record removed as a duplicate;
-* ``sources``: one row per input file and what became of it: ``article``
+* ``duplicates``: every record removed as a duplicate, its table named by
+  ``record_table`` and, deprecated, ``table``;
+* ``sources``: one row per input file and what became of it (with the parse
+  confidence and the line accounting, :func:`line_accounting`): ``article``
   (its page is an article's first capture), ``duplicate`` (its page was merged
   into or duplicates another; see duplicates), or ``rejected`` (with why:
   ingest's reason, or the parse stage's "no layout fits").
