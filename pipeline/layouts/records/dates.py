@@ -129,7 +129,7 @@ def _patterns() -> _Patterns:
         month_name=re.compile(day_month, flags),
         name_month=re.compile(month_day, flags),
         numeric=re.compile(
-            r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:1[89]|20)\d\d|\d\d)(?!\d)",
+            rf"{weekday}(?<![\d.])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:1[89]|20)\d\d|\d\d)(?!\d)",
             flags,
         ),
         glued=re.compile(

@@ -21,7 +21,7 @@ from pipeline.layouts.records.lexicon import alternation, lexicon
 # list markers as w3m draws them: bullets of each nesting level, "12." numbers, "#"
 _BULLETS = "•□☆○◦■★◎●▪▫‣⁃∙*+-–"
 _MARKER = re.compile(rf"^(?P<indent>[ \t\u00a0]*)(?:(?P<bullet>[{re.escape(_BULLETS)}])(?=\s|$)"
-                     r"|(?P<number>\d{1,5})\.(?=\s|$)|(?P<hash>#)(?=\s))\s*")
+                     r"|(?P<number>\d{1,5})\.(?=\s|$)|(?P<hash>#)(?=\s))?\s*")
 _TOKEN = re.compile(r"@?\w(?:\w|[-'’.](?=\w))*|\S")
 _SENTENCE_END = re.compile(r"[.!?…:;)\"”»]$")
 LONG_LINE = 200  # characters: longer lines are prose, never a header
@@ -231,15 +231,16 @@ def is_section_end(line: Line) -> bool:
 
 def action_only(line: Line) -> bool:
     """Only the comment system's actions, numbers, arrows and punctuation ("Reply", "+2", "6709")."""
-    if line.long or not line.tokens:
-        return False
+    if line.long or not line.tokens or line.content[-1:] in "!?":
+        return False  # "Like!" is a commenter's word; a system writes "Like"
+    if number_only(line):
+        return True
     has_action = False
     for t in line.tokens:
         if t.kind in (ACTION, "p"):
             has_action = has_action or t.kind == ACTION
             continue
         if t.kind == NAME and re.fullmatch(r"[+\-−]?\d[\d.,]*[kKmM]?", t.text):
-            has_action = True
             continue
         if t.kind == CONNECTOR and has_action:
             continue

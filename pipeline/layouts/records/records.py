@@ -67,6 +67,7 @@ C_SECTION = "section"  # comment-section furniture ("68 Comments", "Leave a Repl
 C_PING = "pingback"
 C_TEXT = "text"
 
+_PUNCT_ONLY = re.compile(r"[!-/:-@\[-`{-~\s]+")
 STRUCTURAL = frozenset({C_NAME, C_MARKER, C_ACTION, C_DATE, C_DEPTH, C_HEADER})
 AGREEMENT = 0.6  # share of occurrences whose line at an offset has the block's class
 MAX_OFFSET = 4
@@ -82,6 +83,8 @@ def line_class(line: Line) -> str:
         return C_PING
     if not line.content or (line.marker and number_only(line) and len(line.content) <= 4):
         return C_MARKER
+    if _PUNCT_ONLY.fullmatch(line.content):
+        return C_MARKER  # ":" or "|" alone: a separator the system draws
     if any(p.match(line.content) for p in lexicon().depth_lines):
         return C_DEPTH
     if section_phrase(line) or is_section_end(line):
@@ -113,7 +116,7 @@ def _name_like(line: Line) -> bool:
         return False
     if text[-1:] in "!?:;,":
         return False
-    if text.endswith(".") and not re.search(r"(?:^|\s)\w{1,3}\.$", text):
+    if text.endswith(".") and not re.search(r"(?:^|[\s.])\w{1,3}\.$", text):
         return False  # "Jeff K." ends with an initial; "Great article." is a sentence
     return any(ch.isalnum() for ch in text)
 
@@ -297,13 +300,41 @@ def _records_for(lines: Sequence[Line], classes: Sequence[str], mask: str,
             next_start = heads[j + 1][0]
         records.append(_record(lines, classes, start, handle_at, header_end, next_start,
                                trailer_classes))
-    if not records:
+    records = _after_section_heading(lines, classes, records)
+    records = _with_text(records)
+    if len(records) < 2:
         return None
-    section_start = heads[0][0]
+    section_start = min([records[0].handle_at or 0, *records[0].header]) if records[0].header or (
+        records[0].handle_at is not None) else records[0].body[0]
     section_end = _last_index(records) + 1
     score = _score(lines, records, positions, block)
     return Template(mask, (lo, hi), handle_offset, records, score, block, section_start,
                     section_end)
+
+
+def _after_section_heading(lines: Sequence[Line], classes: Sequence[str],
+                           records: list[Record]) -> list[Record]:
+    """Records before the comment section's heading are not comments: on a forum thread the
+    opening post has the same header as the answers, and the article is that post."""
+    if len(records) < 3:
+        return records
+    second = _first_index(records[1])
+    first = _first_index(records[0])
+    heading = any(classes[at] == C_SECTION and not is_section_end(lines[at])
+                  for at in range(first + 1, second))
+    later = any(classes[at] == C_SECTION for r in records[1:] for at in r.body)
+    return records[1:] if heading and not later else records
+
+
+def _first_index(record: Record) -> int:
+    return min([*record.header, *([record.handle_at] if record.handle_at is not None else []),
+                *record.body])
+
+
+def _with_text(records: list[Record]) -> list[Record]:
+    """A record with no text (a deleted comment: "[deleted]" and a date) is not a comment;
+    its lines stay in the chrome log of the page."""
+    return [r for r in records if r.body]
 
 
 def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[int],
@@ -375,7 +406,8 @@ def _record(lines: Sequence[Line], classes: Sequence[str], start: int, handle_at
         if depth is not None:
             record.depth_hint = depth
     end = next_start if next_start is not None else _last_body_end(
-        lines, classes, header_end, trailer_classes, record.col)
+        lines, classes, header_end, trailer_classes,
+        lines[handle_at if handle_at is not None else start].indent)
     body = list(range(header_end + 1, end))
     # the system's lines inside and after the text: actions, votes, markers, a trailing date
     while body and classes[body[-1]] in (C_ACTION, C_MARKER, C_DATE, C_DEPTH):
@@ -384,7 +416,12 @@ def _record(lines: Sequence[Line], classes: Sequence[str], start: int, handle_at
             _take_date(record, lines[at], at)
         record.chrome.append((at, _chrome_reason(classes[at])))
     kept = []
-    for at in body:
+    for n, at in enumerate(body):
+        if classes[at] == C_DEPTH:
+            # a "level N" line opens a record whose header was not recognised (a deleted
+            # comment): what follows is not this commenter's text
+            record.chrome.extend((b, "comment without a recognised header") for b in body[n:])
+            break
         if classes[at] in (C_ACTION, C_MARKER) or (classes[at] == C_PING):
             record.chrome.append((at, _chrome_reason(classes[at])))
         else:
@@ -404,18 +441,17 @@ def _chrome_reason(cls: str) -> str:
 
 
 def _last_body_end(lines: Sequence[Line], classes: Sequence[str], header_end: int,
-                   trailer_classes: list[str], col: int) -> int:
+                   trailer_classes: list[str], indent: int) -> int:
     """One past the last body line of the last record."""
     limit = min(len(lines), header_end + 1 + 60)
-    indented = col > 0
     at = header_end + 1
     while at < limit:
         cls = classes[at]
         line = lines[at]
         if cls == C_SECTION or is_section_end(line):
             return at
-        if indented and line.col < col and line.indent < col and at > header_end + 1:
-            return at
+        if line.indent < indent:
+            return at  # back out of the list the comment is an item of
         if trailer_classes and cls == trailer_classes[0]:
             # the trailer (e.g. "Reply") closes the record
             n = len(trailer_classes)
@@ -469,6 +505,21 @@ def _last_index(records: list[Record]) -> int:
                 *([last.handle_at] if last.handle_at is not None else [])])
 
 
+def _context(lines: Sequence[Line], records: list[Record], block: dict[int, str]) -> bool:
+    """Something besides the repetition says these are comments: a comment-section heading
+    or counter just before them, a header verb or "by" word, or the system's actions."""
+    first = _first_index(records[0])
+    for at in range(max(0, first - 12), first):
+        if section_phrase(lines[at]):
+            return True
+    for r in records:
+        if r.handle_at is not None and lines[r.handle_at].kinds() & {VERB, BY}:
+            return True
+        if any(reason.startswith("comment action") for _, reason in r.chrome):
+            return True
+    return C_ACTION in block.values()
+
+
 def plausible_handle(handle: str | None) -> bool:
     """A handle is short: a headline or a sentence in the handle's place is not one."""
     if not handle:
@@ -486,6 +537,8 @@ def _score(lines: Sequence[Line], records: list[Record], positions: list[int],
     if with_body < max(2, 0.6 * n) or with_handle < 0.5 * n:
         return 0.0
     distinct = len({r.handle.casefold() for r in records if r.handle})
+    if n <= 3 and not _context(lines, records, block):
+        return 0.0  # two or three look-alike lines with nothing around them that says comments
     if n >= 4 and distinct < 2:
         return 0.0  # one "handle" on every record: a list of links, not a discussion
     kinds: set[str] = set()
