@@ -52,3 +52,10 @@ def test_a_code_is_two_letters_and_the_answer_is_deterministic() -> None:
     assert len(answers) == 1
     ((code, probability),) = answers
     assert code is not None and len(code) == 2 and code.islower() and probability >= 0.9
+
+
+def test_only_the_start_of_a_long_text_is_read() -> None:
+    en_title, en_body = ARTICLES["en"]
+    _, de_body = ARTICLES["de"]
+    long_body = (en_body + " ") * 30 + (de_body + " ") * 300  # English first, German after
+    assert article_language(en_title, long_body) == "en"
