@@ -284,3 +284,9 @@ def test_thread_id_must_name_the_root_of_the_thread() -> None:
         assert {p.check for p in relation_problems("release", bad)} == {
             "thread-id-is-root-comment"
         }
+
+
+def test_the_schema_says_an_empty_comment_text_is_allowed_and_why() -> None:
+    (text,) = [f for f in contract("release", "comments").fields if f["name"] == "text"]
+    assert text["constraints"].get("required") is True and "minLength" not in text["constraints"]
+    assert "May be empty" in text["description"] and "kept because" in text["description"]
