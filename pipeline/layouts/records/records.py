@@ -390,9 +390,9 @@ def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[i
     header = [o for o in block if o != 0 and o >= cut]
     kept = []
     for j, k in enumerate(positions):
-        if marked is not None and 0 <= k + handle_offset < len(lines):  # type: ignore[operator]
-            if bool(lines[k + handle_offset].marker) != marked:  # type: ignore[operator]
-                continue
+        at = k + handle_offset if handle_offset is not None else -1
+        if marked is not None and 0 <= at < len(lines) and bool(lines[at].marker) != marked:
+            continue
         if not all(0 <= k + o < len(lines) and _fits(classes[k + o], block[o]) for o in header
                    if o < 0 or j + 1 == len(positions) or k + o < positions[j + 1]):
             continue
