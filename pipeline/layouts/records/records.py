@@ -41,12 +41,13 @@ from pipeline.layouts.records.lexicon import lexicon
 from pipeline.layouts.records.lines import (
     ACTION,
     BADGE,
-    SECTION,
     BY,
+    CONNECTOR,
     DATE,
     NAME,
     PINGBACK,
     RELATIVE,
+    SECTION,
     TIME,
     VERB,
     Line,
@@ -95,13 +96,47 @@ def line_class(line: Line) -> str:
     has_date = any(k in (DATE, RELATIVE, TIME) for k in kinds)
     if has_date and not names:
         return C_DATE
-    if names and (has_date or VERB in kinds or _by_then_name(line)):
-        name_words = sum(len(t.text.split()) for t in names)
-        if name_words <= 10 or has_date:
-            return C_HEADER
+    if names and (has_date or _verb_cue(line) or _by_then_name(line)) and _header_shaped(line):
+        return C_HEADER
     if len(names) == 1 and not kinds.count(VERB) and _name_like(line):
         return C_NAME
     return C_TEXT
+
+
+def _verb_cue(line: Line) -> bool:
+    """A header verb as headers use it: closing the line ("X says:", "X dijo :") or followed
+    by the date ("X wrote on D:"); "who writes this stuff" or "Well said" is a sentence."""
+    toks = [t for t in line.tokens if t.kind != "p"]
+    for i, t in enumerate(toks):
+        if t.kind != VERB:
+            continue
+        rest = line.content[t.end:].strip()
+        if rest.startswith(":") or rest == "" and line.content.rstrip().endswith(":"):
+            return True
+        following = toks[i + 1:i + 3]
+        if following and following[0].kind in (DATE, RELATIVE) or (
+                len(following) == 2 and following[0].kind == CONNECTOR
+                and following[1].kind in (DATE, RELATIVE)):
+            return True
+    return False
+
+
+MAX_LEAD_WORDS = 6  # words of a header before its first cue (the handle)
+
+
+def _header_shaped(line: Line) -> bool:
+    """Short before its cue, and not a sentence: "This is exactly what I said 3 days ago."
+    has a relative date and a verb, and is a comment's text."""
+    text = line.content.rstrip()
+    if text.endswith((".", "!", "?")) and not text.endswith(("..", " am.", " pm.")):
+        return False
+    lead = 0
+    for t in line.tokens:
+        if t.kind in (DATE, RELATIVE, TIME, VERB, BY):
+            break
+        if t.kind == NAME:
+            lead += len(t.text.split())
+    return lead <= MAX_LEAD_WORDS
 
 
 def _by_then_name(line: Line) -> bool:
@@ -170,7 +205,6 @@ def _consensus(lines: Sequence[Line], classes: Sequence[str], positions: list[in
                offset: int) -> tuple[str | None, float]:
     votes: Counter[str] = Counter()
     defined = 0
-    markers = 0
     for j, k in enumerate(positions):
         at = k + offset
         if not 0 <= at < len(lines):
@@ -263,7 +297,8 @@ def _records_for(lines: Sequence[Line], classes: Sequence[str], mask: str,
         return None
     anchor_class = Counter(classes[k] for k in positions).most_common(1)[0][0]
     lo, hi, block = _block(lines, classes, positions, anchor_class)
-    handle_offset = next((o for o in sorted(block, key=abs) if block[o] in (C_HEADER, C_NAME)), None)
+    handle_offset = next(
+        (o for o in sorted(block, key=abs) if block[o] in (C_HEADER, C_NAME)), None)
     if handle_offset is not None and block[handle_offset] == C_HEADER and not any(
             lines[k + handle_offset].names() for k in positions):
         handle_offset = None
@@ -355,9 +390,9 @@ def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[i
     header = [o for o in block if o != 0 and o >= cut]
     kept = []
     for j, k in enumerate(positions):
-        if marked is not None and 0 <= k + handle_offset < len(lines):  # type: ignore[operator]
-            if bool(lines[k + handle_offset].marker) != marked:  # type: ignore[operator]
-                continue
+        at = k + handle_offset if handle_offset is not None else -1
+        if marked is not None and 0 <= at < len(lines) and bool(lines[at].marker) != marked:
+            continue
         if not all(0 <= k + o < len(lines) and _fits(classes[k + o], block[o]) for o in header
                    if o < 0 or j + 1 == len(positions) or k + o < positions[j + 1]):
             continue
