@@ -79,14 +79,22 @@ def test_a_second_preview_replaces_the_first_and_says_where_its_datasheet_is(
         assert line.count("warning") == 1 and line.startswith("warning: privacy (allowed): ")
 
 
-def test_help_shows_defaults_and_an_unknown_flag_shows_the_command_usage(workdir: Path) -> None:
-    helped = _cli("release", "--help", cwd=workdir)
-    assert helped.returncode == 0
-    assert "(default: seeds)" in helped.stdout and "(default: 1000)" in helped.stdout
-    wrong = _cli("release", "--version", "1.0.0", "--bogus", cwd=workdir)
-    assert wrong.returncode == 2
-    assert "usage: python -m pipeline release" in wrong.stderr
-    assert "unrecognized arguments: --bogus" in wrong.stderr.splitlines()[-1]
+def test_help_shows_defaults_and_an_unknown_flag_shows_the_command_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as helped:
+        main(["release", "--help"])
+    assert helped.value.code == 0
+    out = capsys.readouterr().out
+    assert "(default: seeds)" in out and "(default: 1000)" in out
+    with pytest.raises(SystemExit) as wrong:
+        main(["release", "--version", "1.0.0", "--bogus"])
+    assert wrong.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: python -m pipeline release" in err
+    assert "unrecognized arguments: --bogus" in err.splitlines()[-1]
 
 
 def test_make_release_says_which_datasheet_it_rewrote(workdir: Path, tmp_path: Path) -> None:
