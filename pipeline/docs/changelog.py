@@ -308,7 +308,8 @@ def _deprecated(ctx: ReleaseContext) -> list[str]:
     return [
         "## Deprecated",
         "",
-        *[f"- `{c.table}.{c.name}`: deprecated since {c.deprecated}." for c in present],
+        *[f"- `{c.table}.{c.name}`: deprecated since {c.deprecated}. {c.description}"
+          for c in present],
         "",
     ]  # fmt: skip
 

@@ -74,8 +74,9 @@ UNKNOWN_PROVENANCE = (
     "The seed files are plain-text captures of web pages that do not record when "
     "or from which address they were captured. The release therefore has no "
     "capture date and no URL column, and none is invented; where a page does not "
-    "name its site, site is null. Dates and addresses that appear inside article "
-    "or comment texts are left as text and are not interpreted."
+    "name its site, site is null. A date the page shows beside an article or a "
+    "comment is kept as shown and, where it can be read, as ISO 8601 (published); "
+    "other dates and addresses inside the texts are left as text."
 )
 
 _SCHEMA_ORG_TYPES = {

@@ -166,5 +166,5 @@ def test_languages_lines_empty_texts_and_deprecation_are_reported(ctx) -> None:
     assert "4 parsed files (41 non-blank lines)" in text
     assert "| records removed as duplicates (duplicates.parquet) | 5 |" in text
     assert "1 comment(s) have an empty text" in text
-    assert "`duplicates.table` is deprecated since 1.1.0" in text
+    assert "Deprecated: `duplicates.table` (since 1.1.0). The same as record_table." in text
     assert "lowest 0.75" in text
