@@ -103,6 +103,7 @@ def assemble(page: PageText, reading: PageReading) -> ParsedPage:
     if article.title_at is None:
         raise LayoutMismatch("no headline found above the article text")
     records = reading.template.records if reading.template is not None else []
+    shown = [r for r in records if not r.dropped]
     chrome: list[ChromeLine] = []
     claimed: set[int] = set()
 
@@ -141,16 +142,16 @@ def assemble(page: PageText, reading: PageReading) -> ParsedPage:
         body_lines=tuple(lines[i].no for i in article.body),
         published_text=published_text,
         published=published,
-        threading_shown=len(depth_levels) > 1 or any(r.depth_hint is not None for r in records),
+        threading_shown=len(depth_levels) > 1 or any(r.depth_hint is not None for r in shown),
         handles_shown=any(c.handle for c in comments),
         confidence=confidence(reading),
     )
 
 
 def _records_end(records: list[Record], default: int) -> int:
-    if not records:
+    if not any(not r.dropped for r in records):
         return default
-    last = records[-1]
+    last = next(r for r in reversed(records) if not r.dropped)
     return max([*last.body, *last.header, *(a for a, _ in last.chrome),
                 *([last.handle_at] if last.handle_at is not None else [])]) + 1
 
@@ -159,13 +160,21 @@ def _comments(lines: Sequence[Line], records: list[Record], day_first: bool | No
               claimed: set[int]) -> list[ParsedComment]:
     depths = _depths(records)
     out: list[ParsedComment] = []
-    stack: list[tuple[int, int]] = []  # (depth, position) of the open ancestors
-    for position, (record, depth) in enumerate(zip(records, depths, strict=True)):
-        while stack and stack[-1][0] >= depth:
+    # the open ancestors: (depth shown on the page, position or None for a dropped record,
+    # depth given); a reply to a dropped record (a deleted comment) has no known parent
+    stack: list[tuple[int, int | None, int]] = []
+    for record, shown in zip(records, depths, strict=True):
+        while stack and stack[-1][0] >= shown:
             stack.pop()
-        parent = stack[-1][1] if stack else None
-        depth = stack[-1][0] + 1 if stack else 0
-        stack.append((depth, position))
+        if record.dropped:
+            stack.append((shown, None, 0))
+            continue
+        position = len(out)
+        if stack and stack[-1][1] is not None:
+            parent, depth = stack[-1][1], stack[-1][2] + 1
+        else:
+            parent, depth = None, 0
+        stack.append((shown, position, depth))
         body = [lines[i] for i in record.body if i not in claimed]
         claimed.update(record.body)
         handle_line = None
