@@ -30,15 +30,18 @@ import pyarrow.compute as pc
 from rich.console import Console
 
 from pipeline.docs.context import TABLES, ReleaseContext
-from pipeline.errors import LeakFound, SeedsNotFound
+from pipeline.errors import LeakFound
 from pipeline.executors import Executor
+from pipeline.output_dirs import check_output_dir, locked
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
 from pipeline.runner import Regroup, Runner, StageRun, StageSpec
+from pipeline.seeds import files_table, read_seed, seed_entries
 from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+MAX_VERSION_CHARS = 64
 PARTITION_PAGES = 1000
 
 
@@ -60,21 +63,28 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class SeedPartition:
-    """Some seed files, read into a ``files`` table (source_file, raw) when called."""
+    """Some seed entries, read into a ``files`` table when called (pipeline/seeds.py:
+    regular files only, never through a symbolic link; anything else is a row with
+    the reason it was not read)."""
 
     paths: tuple[Path, ...]
 
     def __call__(self) -> pa.Table:
-        return pa.table(
-            {
-                "source_file": pa.array([p.name for p in self.paths], pa.string()),
-                "raw": pa.array([p.read_bytes() for p in self.paths], pa.binary()),
-            }
-        )
+        return files_table([read_seed(path) for path in self.paths])
+
+
+def is_version(name: str) -> bool:
+    """Whether ``name`` is exactly MAJOR.MINOR.PATCH (nothing before or after, no newline)."""
+    return len(name) <= MAX_VERSION_CHARS and SEMVER.fullmatch(name) is not None
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
-    match = SEMVER.match(version)
+    if len(version) > MAX_VERSION_CHARS:
+        raise ValueError(
+            f"version {version[:20]!r}... is {len(version)} characters long; a version is "
+            f"MAJOR.MINOR.PATCH (e.g. 1.0.0) of at most {MAX_VERSION_CHARS} characters"
+        )
+    match = SEMVER.fullmatch(version)
     if match is None:
         raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0)")
     major, minor, patch = (int(part) for part in match.groups())
@@ -82,13 +92,9 @@ def parse_version(version: str) -> tuple[int, int, int]:
 
 
 def seed_paths(seeds_dir: Path) -> list[Path]:
-    """Every regular file directly in ``seeds_dir``, sorted by name."""
-    if not seeds_dir.is_dir():
-        raise SeedsNotFound(f"seeds directory {seeds_dir} does not exist")
-    paths = sorted((p for p in seeds_dir.iterdir() if p.is_file()), key=lambda p: p.name)
-    if not paths:
-        raise SeedsNotFound(f"seeds directory {seeds_dir} holds no files")
-    return paths
+    """Every entry directly in ``seeds_dir``, sorted by name (nested directories are not
+    walked: a subdirectory is one entry, rejected by ingest)."""
+    return seed_entries(seeds_dir)
 
 
 def seed_partitions(seeds_dir: Path, pages_per_partition: int) -> list[SeedPartition]:
@@ -103,7 +109,7 @@ def seed_partitions(seeds_dir: Path, pages_per_partition: int) -> list[SeedParti
 
 
 def read_seed_files(seeds_dir: Path) -> pa.Table:
-    """Every regular file directly in ``seeds_dir``, by name: (source_file, raw bytes)."""
+    """Every entry directly in ``seeds_dir``, by name, as ingest's ``files`` table."""
     return SeedPartition(tuple(seed_paths(seeds_dir)))()
 
 
@@ -172,7 +178,7 @@ def previous_release(dist_dir: Path, version: str) -> Path | None:
     older = [
         (parse_version(p.name), p)
         for p in dist_dir.glob("*")
-        if p.is_dir() and SEMVER.match(p.name) and parse_version(p.name) < current
+        if p.is_dir() and is_version(p.name) and parse_version(p.name) < current
     ]
     return max(older)[1] if older else None
 
@@ -200,6 +206,9 @@ def build_release(
     parse_version(version)
     console = console or Console(stderr=True)
     preview = key is None
+    check_output_dir(build_dir, "build directory (--build)", private=True)
+    if not preview:
+        check_output_dir(dist_dir, "dist directory (--dist)")
     if key is None:
         key = PseudonymKey.random_preview()
         console.print(
@@ -207,13 +216,14 @@ def build_release(
             "CORPUS_PSEUDONYM_KEY_FILE); pseudonyms come from a fresh random key and the "
             f"release goes to {build_dir / 'preview' / version}, not {dist_dir}."
         )
-    runner = run_stages(
-        seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
-        partition_pages=partition_pages,
-    )  # fmt: skip
-    return publish_release(
-        runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
-    )
+    with locked(build_dir, "build directory", console):
+        runner = run_stages(
+            seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
+            partition_pages=partition_pages,
+        )  # fmt: skip
+        return publish_release(
+            runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
+        )
 
 
 def run_stages(
@@ -250,10 +260,33 @@ def publish_release(
     """Write, audit and atomically publish the release the runner's stages produced.
 
     A table of more than ``max_rows_per_file[table]`` rows is written as
-    numbered shards (pipeline/shards.py).
+    numbered shards (pipeline/shards.py). The directory the version goes into
+    is locked from reading the previous release to the rename; a preview
+    replaces an earlier preview of the same version (its key was random).
     """
     publish_started = time.perf_counter()
     target = (runner.build_dir / "preview" if preview else dist_dir) / version
+    target.parent.mkdir(parents=True, exist_ok=True)
+    where = "preview directory" if preview else "dist directory"
+    with locked(target.parent, where, runner.console):
+        outcome, ctx = _publish_locked(
+            runner, target, dist_dir, version, key, preview, date, max_rows_per_file
+        )
+    seconds = time.perf_counter() - publish_started
+    runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
+    return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
+
+
+def _publish_locked(
+    runner: Runner,
+    target: Path,
+    dist_dir: Path,
+    version: str,
+    key: PseudonymKey,
+    preview: bool,
+    date: str | None,
+    max_rows_per_file: Mapping[str, int],
+) -> tuple[PublishOutcome, ReleaseContext]:
     raw_handles = _raw_handles(runner.read_parts("parse", "comments", ["handle"]))
     tables = {name: runner.read("release", name) for name in TABLES}
     ctx = ReleaseContext(
@@ -272,10 +305,9 @@ def publish_release(
         lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
         target,
         on_written=lambda out_dir: _audit(out_dir, raw_handles),
+        replace_existing=preview,
     )
-    seconds = time.perf_counter() - publish_started
-    runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
-    return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
+    return outcome, ctx
 
 
 def _raw_handles(parts: Iterable[pa.Table]) -> list[str]:

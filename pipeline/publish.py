@@ -6,6 +6,15 @@ and only then renamed into place: a run killed at any moment leaves either
 the whole version or nothing (a leftover ``.partial`` directory is never a
 version and is cleared by the next run).
 
+Clearing leftovers never touches another live run's work nor a published
+version: a ``.partial-<pid>`` directory is removed only when process <pid> is
+gone, and it is first renamed to a name of this run's own
+(``.X.Y.Z.stale-<pid>``) and deleted under that name. A directory that its
+owner renamed into place meanwhile is not found under the partial name, so
+the rename fails and nothing is deleted; no handle into a partial directory
+is ever opened before that rename. (The build wraps publishing in a lock on
+the directory too: pipeline/output_dirs.py.)
+
 A version that already exists is never overwritten: if the new build is
 byte-identical the run succeeds and says "already released"; otherwise it is
 refused with the list of files that differ.
@@ -216,13 +225,19 @@ def write_checksums(out_dir: Path) -> dict[str, str]:
 
 
 def publish_atomically(
-    build: Callable[[Path], None], target: Path, *, on_written: Callable[[Path], None] | None = None
+    build: Callable[[Path], None],
+    target: Path,
+    *,
+    on_written: Callable[[Path], None] | None = None,
+    replace_existing: bool = False,
 ) -> PublishOutcome:
     """Build a release with ``build(tmp_dir)`` and move it to ``target`` atomically.
 
     ``on_written(tmp_dir)`` runs after the files are written and before the
     rename (the leak audit hooks in here). An existing ``target`` is never
     replaced: identical content -> "already released"; different -> ReleaseConflict.
+    Only a preview (``replace_existing``, never a version in DIST) replaces an
+    earlier one: the old directory is renamed away, the new one renamed in.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_partials(target)
@@ -234,6 +249,10 @@ def publish_atomically(
         build(tmp)
         if on_written is not None:
             on_written(tmp)
+        if target.exists() and replace_existing:
+            _fsync_tree(tmp)
+            _replace(tmp, target)
+            return PublishOutcome(target, "released")
         if target.exists():
             differing = _differences(tmp, target)
             if differing:
@@ -253,8 +272,52 @@ def publish_atomically(
 
 
 def _clear_stale_partials(target: Path) -> None:
-    for stale in target.parent.glob(f".{target.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove ``.X.Y.Z.partial-<pid>`` (and ``.stale-<pid>``) directories of runs that are gone."""
+    own = target.parent / f".{target.name}.stale-{os.getpid()}"
+    for kind in ("partial", "stale"):
+        for leftover in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            owner = leftover.name.rpartition("-")[2]
+            if not owner.isdigit() or leftover == own or process_alive(int(owner)):
+                continue
+            remove_leftover(leftover, own)
+
+
+def remove_leftover(leftover: Path, trash: Path) -> bool:
+    """Rename ``leftover`` to ``trash`` (this run's own name), then delete it there.
+
+    If ``leftover`` is no longer there (its owner renamed it into place), nothing
+    is deleted and False is returned.
+    """
+    try:
+        os.rename(leftover, trash)
+    except FileNotFoundError:
+        return False
+    shutil.rmtree(trash, ignore_errors=True)
+    return True
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (ours or another user's)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _replace(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is (previews only: not atomic for a reader of ``target``)."""
+    old = target.parent / f".{target.name}.replaced-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(target, old)
+    os.rename(new, target)
+    fsync_path(target.parent)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _fsync_tree(root: Path) -> None:
