@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,9 +38,8 @@ from pipeline.runner import Regroup, Runner, StageRun, StageSpec
 from pipeline.seeds import files_table, read_seed, seed_entries
 from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
+from pipeline.versions import is_version, parse_version
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-MAX_VERSION_CHARS = 64
 PARTITION_PAGES = 1000
 
 
@@ -71,24 +69,6 @@ class SeedPartition:
 
     def __call__(self) -> pa.Table:
         return files_table([read_seed(path) for path in self.paths])
-
-
-def is_version(name: str) -> bool:
-    """Whether ``name`` is exactly MAJOR.MINOR.PATCH (nothing before or after, no newline)."""
-    return len(name) <= MAX_VERSION_CHARS and SEMVER.fullmatch(name) is not None
-
-
-def parse_version(version: str) -> tuple[int, int, int]:
-    if len(version) > MAX_VERSION_CHARS:
-        raise ValueError(
-            f"version {version[:20]!r}... is {len(version)} characters long; a version is "
-            f"MAJOR.MINOR.PATCH (e.g. 1.0.0) of at most {MAX_VERSION_CHARS} characters"
-        )
-    match = SEMVER.fullmatch(version)
-    if match is None:
-        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0)")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
 
 
 def seed_paths(seeds_dir: Path) -> list[Path]:

@@ -112,9 +112,10 @@ def _key_path(arg: Path | None) -> Path | None:
 
 
 def _release(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.build import build_release, parse_version
+    from pipeline.build import build_release
     from pipeline.executors import make_executor
     from pipeline.pseudonyms import load_key
+    from pipeline.versions import parse_version
 
     parse_version(args.version)
     key_path = _key_path(args.key_file)

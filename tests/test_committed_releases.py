@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import SEMVER, build_release
+from pipeline.build import build_release
 from pipeline.pseudonyms import load_key
 from pipeline.validate import validate_release
+from pipeline.versions import is_version
 
 ROOT = Path(__file__).resolve().parent.parent
-RELEASES = sorted(p for p in (ROOT / "dist").glob("*") if p.is_dir() and SEMVER.match(p.name))
+RELEASES = sorted(p for p in (ROOT / "dist").glob("*") if p.is_dir() and is_version(p.name))
 
 
 @pytest.mark.parametrize("release", RELEASES, ids=lambda p: p.name)
