@@ -31,7 +31,7 @@ from rich.console import Console
 from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.errors import LeakFound
 from pipeline.executors import Executor
-from pipeline.output_dirs import check_output_dir, locked
+from pipeline.output_dirs import check_output_dir, locked, naming
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
 from pipeline.runner import Regroup, Runner, StageRun, StageSpec
@@ -163,6 +163,14 @@ def previous_release(dist_dir: Path, version: str) -> Path | None:
     return max(older)[1] if older else None
 
 
+def check_output_dirs(build_dir: Path, dist_dir: Path | None) -> None:
+    """BUILD (and DIST, unless a preview) are directories this run can write: checked
+    before any stage runs (pipeline/output_dirs.py)."""
+    check_output_dir(build_dir, "build directory (--build)", private=True)
+    if dist_dir is not None:
+        check_output_dir(dist_dir, "dist directory (--dist)")
+
+
 def build_release(
     seeds_dir: Path,
     dist_dir: Path,
@@ -186,9 +194,7 @@ def build_release(
     parse_version(version)
     console = console or Console(stderr=True)
     preview = key is None
-    check_output_dir(build_dir, "build directory (--build)", private=True)
-    if not preview:
-        check_output_dir(dist_dir, "dist directory (--dist)")
+    check_output_dirs(build_dir, None if preview else dist_dir)
     if key is None:
         key = PseudonymKey.random_preview()
         console.print(
@@ -221,7 +227,8 @@ def run_stages(
     specs = stage_specs(key)
     last_partitioned = max(i for i, spec in enumerate(specs) if spec.partitioned)
     for i, spec in enumerate(specs):
-        runner.run(spec)
+        with naming(build_dir / spec.name):
+            runner.run(spec)
         if i == last_partitioned:
             runner.executor.idle()  # the rest runs on whole tables, in this process
     return runner
@@ -281,12 +288,13 @@ def _publish_locked(
         stage_reports={run.name: run.report for run in runner.runs},
         previous_release=None if preview else previous_release(dist_dir, version),
     )
-    outcome = publish_atomically(
-        lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
-        target,
-        on_written=lambda out_dir: _audit(out_dir, raw_handles),
-        replace_existing=preview,
-    )
+    with naming(target.parent / f".{version}.partial-{os.getpid()}"):
+        outcome = publish_atomically(
+            lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
+            target,
+            on_written=lambda out_dir: _audit(out_dir, raw_handles),
+            replace_existing=preview,
+        )
     return outcome, ctx
 
 

@@ -42,6 +42,19 @@ def describe_os_error(error: OSError) -> str:
     return str(error) or type(error).__name__
 
 
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Give a file-system error that names no file (a write that failed because the disk
+    is full or a file too large) the path of what was being written."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        reason = describe_os_error(error).splitlines()[0] if str(error) else "I/O error"
+        raise OSError(error.errno, reason, str(path)) from error
+
+
 def check_output_dir(path: Path, what: str, *, private: bool = False) -> None:
     """Create ``path`` if missing and check that it is a writable directory.
 
@@ -75,7 +88,8 @@ def check_output_dir(path: Path, what: str, *, private: bool = False) -> None:
             os.unlink(probe)
     except OSError as error:
         raise OutputDirUnusable(
-            f"{what} {path}: not writable ({describe_os_error(error)})"
+            f"{what} {path}: not writable (creating a file in it failed: "
+            f"{describe_os_error(error)})"
         ) from None
 
 

@@ -104,7 +104,7 @@ def _read_key_file(key_path: Path) -> bytes:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise KeyFileError(f"pseudonym key file {key_path}: is a directory")
@@ -112,11 +112,12 @@ def _read_key_file(key_path: Path) -> bytes:
             raise KeyFileError(f"pseudonym key file {key_path}: is not a regular file")
         if info.st_size > MAX_KEY_FILE_BYTES:
             raise KeyFileError(_too_large(key_path, info.st_size))
-        try:
-            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
+        raw = os.read(fd, MAX_KEY_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_KEY_FILE_BYTES:
         raise KeyFileError(_too_large(key_path, len(raw)))
     return raw
