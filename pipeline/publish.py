@@ -34,6 +34,7 @@ its config in the dataset card, and a line of SHA256SUMS.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -254,21 +255,31 @@ def publish_atomically(
             _replace(tmp, target)
             return PublishOutcome(target, "released")
         if target.exists():
-            differing = _differences(tmp, target)
-            if differing:
-                raise ReleaseConflict(
-                    f"{target} already exists with different content "
-                    f"({', '.join(differing[:5])}{' ...' if len(differing) > 5 else ''} differ); "
-                    "a released version is never overwritten: choose a new version number"
-                )
-            return PublishOutcome(target, "already released")
+            return _compare_with_existing(tmp, target)
         _fsync_tree(tmp)
-        os.rename(tmp, target)
+        try:
+            os.rename(tmp, target)
+        except OSError as error:  # another run renamed the same version in meanwhile
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            return _compare_with_existing(tmp, target)
         fsync_path(target.parent)
         return PublishOutcome(target, "released")
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+def _compare_with_existing(new: Path, target: Path) -> PublishOutcome:
+    """An existing version: identical -> "already released", different -> ReleaseConflict."""
+    differing = _differences(new, target)
+    if differing:
+        raise ReleaseConflict(
+            f"{target} already exists with different content "
+            f"({', '.join(differing[:5])}{' ...' if len(differing) > 5 else ''} differ); "
+            "a released version is never overwritten: choose a new version number"
+        )
+    return PublishOutcome(target, "already released")
 
 
 def _clear_stale_partials(target: Path) -> None:
