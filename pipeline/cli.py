@@ -115,6 +115,7 @@ def _release(args: argparse.Namespace, console: Console) -> int:
     from pipeline.build import build_release, check_output_dirs
     from pipeline.executors import make_executor
     from pipeline.pseudonyms import load_key
+    from pipeline.seeds import seed_entries
     from pipeline.versions import parse_version
 
     parse_version(args.version)
@@ -122,6 +123,7 @@ def _release(args: argparse.Namespace, console: Console) -> int:
     key = load_key(key_path) if key_path else None
     if args.partition_pages < 1:
         raise ValueError(f"--partition-pages must be at least 1, not {args.partition_pages}")
+    seed_entries(args.seeds)
     check_output_dirs(args.build, None if key is None else args.dist)
     executor = make_executor(args.workers, args.scheduler)
     try:
