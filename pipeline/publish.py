@@ -283,9 +283,11 @@ def _compare_with_existing(new: Path, target: Path) -> PublishOutcome:
 
 
 def _clear_stale_partials(target: Path) -> None:
-    """Remove ``.X.Y.Z.partial-<pid>`` (and ``.stale-<pid>``) directories of runs that are gone."""
+    """Remove ``.X.Y.Z.partial-<pid>`` (and ``.stale-``, ``.replaced-<pid>``) directories of
+    runs that are gone."""
     own = target.parent / f".{target.name}.stale-{os.getpid()}"
-    for kind in ("partial", "stale"):
+    shutil.rmtree(own, ignore_errors=True)  # this pid's, so left by a run that is gone
+    for kind in ("partial", "stale", "replaced"):
         for leftover in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
             owner = leftover.name.rpartition("-")[2]
             if not owner.isdigit() or leftover == own or process_alive(int(owner)):
@@ -301,7 +303,7 @@ def remove_leftover(leftover: Path, trash: Path) -> bool:
     """
     try:
         os.rename(leftover, trash)
-    except FileNotFoundError:
+    except OSError:  # gone (renamed into place by its owner), or not ours to move: leave it
         return False
     shutil.rmtree(trash, ignore_errors=True)
     return True

@@ -165,3 +165,18 @@ def test_clearing_a_partial_that_was_renamed_into_place_deletes_nothing(tmp_path
     assert remove_leftover(listed, dist / f".1.0.0.stale-{os.getpid()}") is False
     assert _files(dist / "1.0.0") == published
     assert validate_release(dist / "1.0.0")[0] == []
+
+
+def test_every_kind_of_leftover_of_a_run_that_is_gone_is_cleared(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    leftovers = [dist / f".1.0.0.{kind}-{int(dead.stdout)}" for kind in ("partial", "stale",
+                                                                          "replaced")]
+    leftovers.append(dist / f".1.0.0.stale-{os.getpid()}")  # this pid's: an earlier run's
+    for leftover in leftovers:
+        (leftover / "sub").mkdir(parents=True)
+        (leftover / "sub" / "f").write_bytes(b"x")
+    ctx = release_context("1.0.0")
+    publish_atomically(lambda out: write_release_files(ctx, out, []), dist / "1.0.0")
+    assert [p.name for p in dist.iterdir()] == ["1.0.0"]
