@@ -94,7 +94,13 @@ from pipeline.partitions import (
 )
 from pipeline.schemas import Problem, contract, table_problems
 from pipeline.stage import Finished, Prepared, StageReport, StageResult
-from pipeline.tables import make_private_dirs, open_private, write_parquet, write_work_parquet
+from pipeline.tables import (
+    create_private,
+    make_private_dirs,
+    open_private,
+    write_parquet,
+    write_work_parquet,
+)
 
 FRICTIONLESS_ROW_LIMIT = 20_000
 # Rows per partition when a partitioned stage reads an in-memory table.
@@ -857,7 +863,9 @@ def _write_split(table: pa.Table, dest: np.ndarray, n_parts: int, path: Path) ->
     counts = np.bincount(dest, minlength=n_parts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     ordered = table.take(pa.array(order, pa.int64()))
-    with open_private(path) as sink, ipc.new_file(sink, table.schema) as writer:
+    with pa.OSFile(str(create_private(path)), "wb") as sink, ipc.new_file(
+        sink, table.schema
+    ) as writer:
         for start, count in zip(starts, counts, strict=True):
             writer.write_batch(_one_batch(ordered.slice(int(start), int(count))))
     return path

@@ -61,22 +61,27 @@ def open_private(path: Path) -> BinaryIO:
     return os.fdopen(fd, "wb")
 
 
+def create_private(path: Path) -> Path:
+    """Create ``path`` empty with mode 600 (in private directories), for a native writer
+    to open and fill: opening an existing file to write keeps its mode."""
+    open_private(path).close()
+    return path
+
+
 def write_parquet(
     table: pa.Table, path: Path, *, fsync: bool = False, private: bool = False
 ) -> None:
     """Write ``table`` to ``path`` byte-deterministically (``private``: mode 600)."""
-    table = table.replace_schema_metadata(None)
     if private:
-        with open_private(path) as sink:
-            _write_deterministic(table, sink)
+        create_private(path)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_deterministic(table, path)
+    _write_deterministic(table.replace_schema_metadata(None), path)
     if fsync:
         fsync_path(path)
 
 
-def _write_deterministic(table: pa.Table, where: Path | BinaryIO) -> None:
+def _write_deterministic(table: pa.Table, where: Path) -> None:
     pq.write_table(
         table,
         where,
@@ -96,16 +101,15 @@ def write_work_parquet(table: pa.Table, path: Path) -> None:
 
     Work tables live under build/ only, so they are always private (mode 600).
     """
-    with open_private(path) as sink:
-        pq.write_table(
-            table.replace_schema_metadata(None),
-            sink,
-            compression="none",
-            use_dictionary=False,
-            row_group_size=ROW_GROUP_SIZE,
-            write_statistics=False,
-            store_schema=False,
-        )
+    pq.write_table(
+        table.replace_schema_metadata(None),
+        create_private(path),
+        compression="none",
+        use_dictionary=False,
+        row_group_size=ROW_GROUP_SIZE,
+        write_statistics=False,
+        store_schema=False,
+    )
 
 
 def read_parquet(path: Path) -> pa.Table:
