@@ -93,6 +93,11 @@ def check_output_dir(path: Path, what: str, *, private: bool = False) -> None:
         ) from None
 
 
+# (device, inode) of the directories this process holds locked: locking one again
+# (``--dist`` the same directory as ``--build``) must not wait for itself.
+_HELD: set[tuple[int, int]] = set()
+
+
 @contextmanager
 def locked(path: Path, what: str, console: Console | None = None) -> Iterator[None]:
     """Hold an exclusive lock on directory ``path`` (waiting, and saying so, if another
@@ -101,7 +106,12 @@ def locked(path: Path, what: str, console: Console | None = None) -> Iterator[No
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
         raise _not_lockable(path, what, error) from None
+    info = os.fstat(fd)
+    identity = (info.st_dev, info.st_ino)
     try:
+        if identity in _HELD:
+            yield
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -110,7 +120,11 @@ def locked(path: Path, what: str, console: Console | None = None) -> Iterator[No
             message = f"{what} {path} is in use by another run; waiting until it finishes"
             (console or Console(stderr=True)).print(message, markup=False)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        _HELD.add(identity)
+        try:
+            yield
+        finally:
+            _HELD.discard(identity)
     finally:
         os.close(fd)
 

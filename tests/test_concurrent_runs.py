@@ -180,3 +180,25 @@ def test_every_kind_of_leftover_of_a_run_that_is_gone_is_cleared(tmp_path: Path)
     ctx = release_context("1.0.0")
     publish_atomically(lambda out: write_release_files(ctx, out, []), dist / "1.0.0")
     assert [p.name for p in dist.iterdir()] == ["1.0.0"]
+
+
+def _other_process_can_lock(directory: Path) -> bool:
+    code = (
+        "import fcntl, os, sys\n"
+        "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)\n"
+        "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n"
+        "    sys.exit(1)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, str(directory)]).returncode == 0
+
+
+def test_one_directory_as_both_build_and_dist_is_locked_once_not_waited_for(
+    tmp_path: Path,
+) -> None:
+    from pipeline.output_dirs import locked
+
+    with locked(tmp_path, "build directory"):
+        with locked(tmp_path, "dist directory"):  # --dist the same as --build: no self-wait
+            assert not _other_process_can_lock(tmp_path)
+        assert not _other_process_can_lock(tmp_path)  # still held by the outer lock
+    assert _other_process_can_lock(tmp_path)
