@@ -34,11 +34,12 @@ from pipeline.errors import OutputDirUnusable
 
 
 def describe_os_error(error: OSError) -> str:
-    """The reason an OSError gives, in words (ENOSPC -> "No space left on device")."""
-    if error.strerror:
-        return error.strerror
+    """The reason an OSError gives, in words (ENOSPC -> "No space left on device"); the
+    system's words for its errno when it has one (pyarrow wraps them in its own)."""
     if error.errno:
         return os.strerror(error.errno)
+    if error.strerror:
+        return error.strerror
     return str(error) or type(error).__name__
 
 
