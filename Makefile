@@ -10,7 +10,7 @@ SEEDS  ?= seeds
 DIST   ?= dist
 KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
 
-.PHONY: venv release validate test lint eval-parse eval-anonymise eval-language bench bench-dedupe bench-pipeline clean
+.PHONY: venv release validate test lint eval-parse eval-anonymise eval-language bench bench-dedupe bench-parse bench-pipeline clean
 
 venv: $(STAMP)
 
@@ -53,8 +53,12 @@ bench-dedupe: $(STAMP)
 bench-pipeline: $(STAMP)
 	$(PY) -m pipeline.bench.pipeline
 
+# Parse time of one page of 1,000 vs 20,000 comments (BENCH_PARSE_* settings: see the module).
+bench-parse: $(STAMP)
+	$(PY) -m pipeline.bench.parse_scaling
+
 # Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
-bench: $(STAMP) bench-dedupe bench-pipeline
+bench: $(STAMP) bench-dedupe bench-parse bench-pipeline
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

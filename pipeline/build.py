@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,15 +30,17 @@ from rich.console import Console
 
 from pipeline.config import contact_address
 from pipeline.docs.context import TABLES, ReleaseContext
-from pipeline.errors import LeakFound, SeedsNotFound
+from pipeline.errors import LeakFound
 from pipeline.executors import Executor
+from pipeline.output_dirs import check_output_dir, locked, naming
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
 from pipeline.runner import Regroup, Runner, StageRun, StageSpec
+from pipeline.seeds import files_table, read_seed, seed_entries
 from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
+from pipeline.versions import is_version, parse_version
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 PARTITION_PAGES = 1000
 
 
@@ -61,35 +62,20 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class SeedPartition:
-    """Some seed files, read into a ``files`` table (source_file, raw) when called."""
+    """Some seed entries, read into a ``files`` table when called (pipeline/seeds.py:
+    regular files only, never through a symbolic link; anything else is a row with
+    the reason it was not read)."""
 
     paths: tuple[Path, ...]
 
     def __call__(self) -> pa.Table:
-        return pa.table(
-            {
-                "source_file": pa.array([p.name for p in self.paths], pa.string()),
-                "raw": pa.array([p.read_bytes() for p in self.paths], pa.binary()),
-            }
-        )
-
-
-def parse_version(version: str) -> tuple[int, int, int]:
-    match = SEMVER.match(version)
-    if match is None:
-        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0)")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
+        return files_table([read_seed(path) for path in self.paths])
 
 
 def seed_paths(seeds_dir: Path) -> list[Path]:
-    """Every regular file directly in ``seeds_dir``, sorted by name."""
-    if not seeds_dir.is_dir():
-        raise SeedsNotFound(f"seeds directory {seeds_dir} does not exist")
-    paths = sorted((p for p in seeds_dir.iterdir() if p.is_file()), key=lambda p: p.name)
-    if not paths:
-        raise SeedsNotFound(f"seeds directory {seeds_dir} holds no files")
-    return paths
+    """Every entry directly in ``seeds_dir``, sorted by name (nested directories are not
+    walked: a subdirectory is one entry, rejected by ingest)."""
+    return seed_entries(seeds_dir)
 
 
 def seed_partitions(seeds_dir: Path, pages_per_partition: int) -> list[SeedPartition]:
@@ -104,7 +90,7 @@ def seed_partitions(seeds_dir: Path, pages_per_partition: int) -> list[SeedParti
 
 
 def read_seed_files(seeds_dir: Path) -> pa.Table:
-    """Every regular file directly in ``seeds_dir``, by name: (source_file, raw bytes)."""
+    """Every entry directly in ``seeds_dir``, by name, as ingest's ``files`` table."""
     return SeedPartition(tuple(seed_paths(seeds_dir)))()
 
 
@@ -176,9 +162,17 @@ def previous_release(dist_dir: Path, version: str) -> Path | None:
     older = [
         (parse_version(p.name), p)
         for p in dist_dir.glob("*")
-        if p.is_dir() and SEMVER.match(p.name) and parse_version(p.name) < current
+        if p.is_dir() and is_version(p.name) and parse_version(p.name) < current
     ]
     return max(older)[1] if older else None
+
+
+def check_output_dirs(build_dir: Path, dist_dir: Path | None) -> None:
+    """BUILD (and DIST, unless a preview) are directories this run can write: checked
+    before any stage runs (pipeline/output_dirs.py)."""
+    check_output_dir(build_dir, "build directory (--build)", private=True)
+    if dist_dir is not None:
+        check_output_dir(dist_dir, "dist directory (--dist)")
 
 
 def build_release(
@@ -204,6 +198,7 @@ def build_release(
     parse_version(version)
     console = console or Console(stderr=True)
     preview = key is None
+    check_output_dirs(build_dir, None if preview else dist_dir)
     if key is None:
         key = PseudonymKey.random_preview()
         console.print(
@@ -211,13 +206,14 @@ def build_release(
             "CORPUS_PSEUDONYM_KEY_FILE); pseudonyms come from a fresh random key and the "
             f"release goes to {build_dir / 'preview' / version}, not {dist_dir}."
         )
-    runner = run_stages(
-        seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
-        partition_pages=partition_pages,
-    )  # fmt: skip
-    return publish_release(
-        runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
-    )
+    with locked(build_dir, "build directory", console):
+        runner = run_stages(
+            seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
+            partition_pages=partition_pages,
+        )  # fmt: skip
+        return publish_release(
+            runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
+        )
 
 
 def run_stages(
@@ -235,7 +231,8 @@ def run_stages(
     specs = stage_specs(key)
     last_partitioned = max(i for i, spec in enumerate(specs) if spec.partitioned)
     for i, spec in enumerate(specs):
-        runner.run(spec)
+        with naming(build_dir / spec.name):
+            runner.run(spec)
         if i == last_partitioned:
             runner.executor.idle()  # the rest runs on whole tables, in this process
     return runner
@@ -254,10 +251,33 @@ def publish_release(
     """Write, audit and atomically publish the release the runner's stages produced.
 
     A table of more than ``max_rows_per_file[table]`` rows is written as
-    numbered shards (pipeline/shards.py).
+    numbered shards (pipeline/shards.py). The directory the version goes into
+    is locked from reading the previous release to the rename; a preview
+    replaces an earlier preview of the same version (its key was random).
     """
     publish_started = time.perf_counter()
     target = (runner.build_dir / "preview" if preview else dist_dir) / version
+    target.parent.mkdir(parents=True, exist_ok=True)
+    where = "preview directory" if preview else "dist directory"
+    with locked(target.parent, where, runner.console):
+        outcome, ctx = _publish_locked(
+            runner, target, dist_dir, version, key, preview, date, max_rows_per_file
+        )
+    seconds = time.perf_counter() - publish_started
+    runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
+    return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
+
+
+def _publish_locked(
+    runner: Runner,
+    target: Path,
+    dist_dir: Path,
+    version: str,
+    key: PseudonymKey,
+    preview: bool,
+    date: str | None,
+    max_rows_per_file: Mapping[str, int],
+) -> tuple[PublishOutcome, ReleaseContext]:
     raw_handles = _raw_handles(runner.read_parts("parse", "comments", ["handle"]))
     tables = {name: runner.read("release", name) for name in TABLES}
     ctx = ReleaseContext(
@@ -273,15 +293,14 @@ def publish_release(
         previous_release=None if preview else previous_release(dist_dir, version),
         contact=contact_address(),
     )
-    outcome = publish_atomically(
-        lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
-        target,
-        on_written=lambda out_dir: _audit(out_dir, raw_handles),
-        replace=preview,  # a preview is not a version: the next preview replaces it
-    )
-    seconds = time.perf_counter() - publish_started
-    runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
-    return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
+    with naming(target.parent / f".{version}.partial-{os.getpid()}"):
+        outcome = publish_atomically(
+            lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
+            target,
+            on_written=lambda out_dir: _audit(out_dir, raw_handles),
+            replace_existing=preview,
+        )
+    return outcome, ctx
 
 
 def _raw_handles(parts: Iterable[pa.Table]) -> list[str]:

@@ -9,14 +9,20 @@ processes, ``--scheduler`` on an existing Dask cluster; the release is
 byte-identical to the one built in process.
 
 Exit 0 on success; non-zero with a one-line reason on stderr otherwise (1: the
-data or release is wrong; 2: the command line is wrong). Details (which
-checks failed) are printed above the reason. Never prints the key or a
-commenter handle.
+data or release is wrong, or the file system failed; 2: the command line is
+wrong). Details (which checks failed) are printed above the reason. What can
+be checked before the stages run is: the version (exactly MAJOR.MINOR.PATCH,
+at most 64 characters), the key file (a regular file of at most 4 KiB) and
+BUILD and DIST (directories this run can write). A file-system failure
+during the run (disk full, file too large, read-only, name too long,
+permission denied) is one line naming the path and the reason, never a
+traceback. Never prints the key or a commenter handle.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -121,14 +127,19 @@ def _key_path(arg: Path | None) -> Path | None:
 
 
 def _release(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.build import build_release
+    from pipeline.build import build_release, check_output_dirs
     from pipeline.executors import make_executor
     from pipeline.pseudonyms import load_key
+    from pipeline.seeds import seed_entries
+    from pipeline.versions import parse_version
 
+    parse_version(args.version)
     key_path = _key_path(args.key_file)
     key = load_key(key_path) if key_path else None
     if args.partition_pages < 1:
         raise ValueError(f"--partition-pages must be at least 1, not {args.partition_pages}")
+    seed_entries(args.seeds)
+    check_output_dirs(args.build, None if key is None else args.dist)
     executor = make_executor(args.workers, args.scheduler)
     try:
         console.print(f"per-page stages run on: {executor.describe()}", markup=False)
@@ -199,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
             return _release(args, console)
         return _validate(args, console)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"error: {os_error_line(error)}", file=sys.stderr)
+        return 1
     except Exception as error:
         if not _user_facing(error):
             raise
@@ -209,6 +223,36 @@ def main(argv: list[str] | None = None) -> int:
             console.print(line, markup=False)
         print(f"error: {first}", file=sys.stderr)
         return 1
+
+
+_OS_ERROR_HINTS = {
+    errno.ENOSPC: "free some space or choose another --build/--dist",
+    errno.EDQUOT: "free some space or choose another --build/--dist",
+    errno.EFBIG: "a file outgrew the file size limit (ulimit -f)",
+    errno.EROFS: "choose a writable --build/--dist (or working directory)",
+    errno.EACCES: "choose a writable --build/--dist (or working directory)",
+    errno.EPERM: "choose a writable --build/--dist (or working directory)",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
+
+
+def os_error_line(error: OSError) -> str:
+    """One line for a file-system failure: the path, the reason and what to do."""
+    from pipeline.output_dirs import describe_os_error
+
+    if error.filename is None:
+        return _one_line(str(error) or describe_os_error(error))
+    where = str(error.filename)
+    if error.filename2 is not None:
+        where += f" -> {error.filename2}"
+    line = f"{where}: {describe_os_error(error)}"
+    hint = _OS_ERROR_HINTS.get(error.errno) if error.errno else None
+    return _one_line(f"{line}; {hint}" if hint else line)
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(lines) if lines else text
 
 
 def _user_facing(error: Exception) -> bool:

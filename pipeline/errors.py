@@ -30,3 +30,7 @@ class LeakFound(CorpusError):
 
 class ReleaseInvalid(CorpusError):
     """A release on disk failed validation."""
+
+
+class OutputDirUnusable(CorpusError):
+    """BUILD or DIST is not a directory this run can create, write or lock."""

@@ -13,7 +13,8 @@ every run of white space collapsed to one space and the ends stripped. So
 Key file: the bytes of the file, with ONE trailing line end (``\\n`` or
 ``\\r\\n``) stripped, because editors and ``echo`` add one. The key must be at
 least 32 bytes after that. A binary key that happens to end in 0x0A loses that
-byte - consistently, so its pseudonyms are still stable.
+byte - consistently, so its pseudonyms are still stable. The file must be a
+regular file of at most 4 KiB (a device or a FIFO is refused, never read).
 
 This module must never print, log, return or put into an exception message the
 key bytes or anything derived from them except pseudonyms and the public
@@ -25,13 +26,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MIN_KEY_BYTES = 32
+MAX_KEY_FILE_BYTES = 4096
 PSEUDONYM_PREFIX = "u_"
 PSEUDONYM_CHARS = 10
 _MAX_PSEUDONYM_CHARS = 52  # all of a base32-encoded SHA-256 digest
@@ -72,17 +76,16 @@ class PseudonymKey:
 
 
 def load_key(path: str | Path) -> PseudonymKey:
-    """Read the maintainers' key file (see the module docstring for the format)."""
+    """Read the maintainers' key file (see the module docstring for the format).
+
+    The key file must be a regular file (a symbolic link to one is fine) of at
+    most :data:`MAX_KEY_FILE_BYTES`; at most that many bytes (plus one) are
+    ever read, so a device such as /dev/zero is refused, not read forever.
+    """
     key_path = Path(path)
-    try:
-        raw = key_path.read_bytes()
-    except FileNotFoundError:
-        raise KeyFileError(f"pseudonym key file {key_path}: no such file") from None
-    except IsADirectoryError:
-        raise KeyFileError(f"pseudonym key file {key_path}: is a directory") from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
+    raw = _read_key_file(key_path)
+    if not raw:
+        raise KeyFileError(f"pseudonym key file {key_path}: is empty")
     secret = _strip_one_line_end(raw)
     if len(secret) < MIN_KEY_BYTES:
         raise KeyFileError(
@@ -91,6 +94,40 @@ def load_key(path: str | Path) -> PseudonymKey:
             '`python -c "import secrets; print(secrets.token_hex(32))"`'
         )
     return PseudonymKey(secret)
+
+
+def _read_key_file(key_path: Path) -> bytes:
+    try:
+        fd = os.open(key_path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise KeyFileError(f"pseudonym key file {key_path}: no such file") from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise KeyFileError(f"pseudonym key file {key_path}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise KeyFileError(f"pseudonym key file {key_path}: is not a regular file")
+        if info.st_size > MAX_KEY_FILE_BYTES:
+            raise KeyFileError(_too_large(key_path, info.st_size))
+        raw = os.read(fd, MAX_KEY_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise KeyFileError(f"pseudonym key file {key_path}: unreadable ({reason})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        raise KeyFileError(_too_large(key_path, len(raw)))
+    return raw
+
+
+def _too_large(key_path: Path, size: int) -> str:
+    return (
+        f"pseudonym key file {key_path}: too large ({size} bytes; a key file holds at most "
+        f"{MAX_KEY_FILE_BYTES} bytes)"
+    )
 
 
 def _strip_one_line_end(raw: bytes) -> bytes:

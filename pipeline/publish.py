@@ -6,11 +6,18 @@ and only then renamed into place: a run killed at any moment leaves either
 the whole version or nothing (a leftover ``.partial`` directory is never a
 version and is cleared by the next run).
 
+Clearing leftovers never touches another live run's work nor a published
+version: a ``.partial-<pid>`` directory is removed only when process <pid> is
+gone, and it is first renamed to a name of this run's own
+(``.X.Y.Z.stale-<pid>``) and deleted under that name. A directory that its
+owner renamed into place meanwhile is not found under the partial name, so
+the rename fails and nothing is deleted; no handle into a partial directory
+is ever opened before that rename. (The build wraps publishing in a lock on
+the directory too: pipeline/output_dirs.py.)
+
 A version that already exists is never overwritten: if the new build is
 byte-identical the run succeeds and says "already released"; otherwise it is
-refused with the list of files that differ. A preview is not a version: a
-new preview build replaces the previous one (``replace=True``), again by
-renames only, so a reader never sees half of each.
+refused with the list of files that differ.
 
 Files (CONTRACT.md): the four Parquet tables, datapackage.json (Frictionless
 v2), croissant.json, DATASHEET.md (+ figures), README.md (dataset card),
@@ -27,6 +34,7 @@ its config in the dataset card, and a line of SHA256SUMS.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -222,15 +230,15 @@ def publish_atomically(
     target: Path,
     *,
     on_written: Callable[[Path], None] | None = None,
-    replace: bool = False,
+    replace_existing: bool = False,
 ) -> PublishOutcome:
     """Build a release with ``build(tmp_dir)`` and move it to ``target`` atomically.
 
     ``on_written(tmp_dir)`` runs after the files are written and before the
     rename (the leak audit hooks in here). An existing ``target`` is never
     replaced: identical content -> "already released"; different -> ReleaseConflict.
-    With ``replace`` (a preview, never a version in dist/) different content
-    replaces it: "replaced".
+    Only a preview (``replace_existing``, never a version in DIST) replaces an
+    earlier one: the old directory is renamed away, the new one renamed in.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_partials(target)
@@ -242,20 +250,19 @@ def publish_atomically(
         build(tmp)
         if on_written is not None:
             on_written(tmp)
+        if target.exists() and replace_existing:
+            _fsync_tree(tmp)
+            _replace(tmp, target)
+            return PublishOutcome(target, "replaced")
         if target.exists():
-            differing = _differences(tmp, target)
-            if differing and replace:
-                _swap(tmp, target)
-                return PublishOutcome(target, "replaced")
-            if differing:
-                raise ReleaseConflict(
-                    f"{target} already exists with different content "
-                    f"({', '.join(differing[:5])}{' ...' if len(differing) > 5 else ''} differ); "
-                    "a released version is never overwritten: choose a new version number"
-                )
-            return PublishOutcome(target, "already released")
+            return _compare_with_existing(tmp, target)
         _fsync_tree(tmp)
-        os.rename(tmp, target)
+        try:
+            os.rename(tmp, target)
+        except OSError as error:  # another run renamed the same version in meanwhile
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            return _compare_with_existing(tmp, target)
         fsync_path(target.parent)
         return PublishOutcome(target, "released")
     finally:
@@ -263,22 +270,67 @@ def publish_atomically(
             shutil.rmtree(tmp)
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target``: the old one is renamed aside, then removed."""
-    _fsync_tree(new)
+def _compare_with_existing(new: Path, target: Path) -> PublishOutcome:
+    """An existing version: identical -> "already released", different -> ReleaseConflict."""
+    differing = _differences(new, target)
+    if differing:
+        raise ReleaseConflict(
+            f"{target} already exists with different content "
+            f"({', '.join(differing[:5])}{' ...' if len(differing) > 5 else ''} differ); "
+            "a released version is never overwritten: choose a new version number"
+        )
+    return PublishOutcome(target, "already released")
+
+
+def _clear_stale_partials(target: Path) -> None:
+    """Remove ``.X.Y.Z.partial-<pid>`` (and ``.stale-``, ``.replaced-<pid>``) directories of
+    runs that are gone."""
+    own = target.parent / f".{target.name}.stale-{os.getpid()}"
+    shutil.rmtree(own, ignore_errors=True)  # this pid's, so left by a run that is gone
+    for kind in ("partial", "stale", "replaced"):
+        for leftover in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            owner = leftover.name.rpartition("-")[2]
+            if not owner.isdigit() or leftover == own or process_alive(int(owner)):
+                continue
+            remove_leftover(leftover, own)
+
+
+def remove_leftover(leftover: Path, trash: Path) -> bool:
+    """Rename ``leftover`` to ``trash`` (this run's own name), then delete it there.
+
+    If ``leftover`` is no longer there (its owner renamed it into place), nothing
+    is deleted and False is returned.
+    """
+    try:
+        os.rename(leftover, trash)
+    except OSError:  # gone (renamed into place by its owner), or not ours to move: leave it
+        return False
+    shutil.rmtree(trash, ignore_errors=True)
+    return True
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (ours or another user's)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _replace(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is (previews only: not atomic for a reader of ``target``)."""
     old = target.parent / f".{target.name}.replaced-{os.getpid()}"
     if old.exists():
         shutil.rmtree(old)
     os.rename(target, old)
     os.rename(new, target)
     fsync_path(target.parent)
-    shutil.rmtree(old)
-
-
-def _clear_stale_partials(target: Path) -> None:
-    for pattern in (f".{target.name}.partial-*", f".{target.name}.replaced-*"):
-        for stale in target.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _fsync_tree(root: Path) -> None:

@@ -8,7 +8,8 @@ For each stage the runner
 3. checks every output table against ``schema/<stage>/<table>.json`` with
    pandera on every row and the stage's cross-table checks,
 4. persists the outputs as ``build/<stage>/<table>.parquet`` plus
-   ``build/<stage>/report.json``,
+   ``build/<stage>/report.json`` (mode 600 in mode-700 directories: stage
+   outputs hold raw commenter handles),
 5. runs Frictionless on each persisted table: on all rows up to
    :data:`FRICTIONLESS_ROW_LIMIT`, above it on a deterministic sample (every
    k-th row of the key-sorted table, from row 0), and says which in the report,
@@ -93,7 +94,13 @@ from pipeline.partitions import (
 )
 from pipeline.schemas import Problem, TableContract, contract, table_problems
 from pipeline.stage import Finished, Prepared, StageReport, StageResult
-from pipeline.tables import write_parquet, write_work_parquet
+from pipeline.tables import (
+    create_private,
+    make_private_dirs,
+    open_private,
+    write_parquet,
+    write_work_parquet,
+)
 
 FRICTIONLESS_ROW_LIMIT = 20_000
 # Rows per partition when a partitioned stage reads an in-memory table.
@@ -340,7 +347,7 @@ def frictionless_problems(
             coverage = f"all {total} rows"
         else:
             sample = _every_kth_row(paths, step)
-            write_parquet(sample, target)
+            write_parquet(sample, target, private=True)
             coverage = (
                 f"all {total} rows"
                 if step == 1
@@ -519,7 +526,7 @@ class Runner:
         problems: list[Problem] = []
         for name, table in sorted(tables.items()):
             path = stage_dir / f"{name}.parquet"
-            write_parquet(table, path)
+            write_parquet(table, path, private=True)
             found, coverage[name] = frictionless_problems(
                 stage, name, path, self.frictionless_row_limit
             )
@@ -534,16 +541,15 @@ class Runner:
         stage_dir = self.build_dir / stage
         if stage_dir.exists():
             shutil.rmtree(stage_dir)
-        stage_dir.mkdir(parents=True)
+        make_private_dirs(stage_dir)
         return stage_dir
 
     def _write_report(
         self, stage_dir: Path, report: StageReport, coverage: Mapping[str, str], **extra: Any
     ) -> None:
         content = {**report.to_dict(), "frictionless": dict(coverage), **extra}
-        (stage_dir / "report.json").write_text(
-            json.dumps(content, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        with open_private(stage_dir / "report.json") as sink:
+            sink.write((json.dumps(content, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
     # --- a stage in partitions on the executor (of pages, or of article groups) -------
 
@@ -705,7 +711,7 @@ class Runner:
         for name, table in outcome.tables.items():
             path = stage_dir / name / part_name(outcome.index)
             if has_contract(stage, name):
-                write_parquet(table, path)
+                write_parquet(table, path, private=True)
                 log.rows_out[name] = log.rows_out.get(name, 0) + table.num_rows
             else:
                 write_work_parquet(table, path)
@@ -752,7 +758,7 @@ class Runner:
             offset = 0
             for path in table_paths:
                 rows = pq.ParquetFile(path).metadata.num_rows
-                write_parquet(whole.slice(offset, rows), path)
+                write_parquet(whole.slice(offset, rows), path, private=True)
                 offset += rows
 
     def _check_unique_across_parts(self, stage: str, paths: Mapping[str, tuple[Path, ...]]) -> None:
@@ -861,8 +867,9 @@ def _write_split(table: pa.Table, dest: np.ndarray, n_parts: int, path: Path) ->
     counts = np.bincount(dest, minlength=n_parts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     ordered = table.take(pa.array(order, pa.int64()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+    with pa.OSFile(str(create_private(path)), "wb") as sink, ipc.new_file(
+        sink, table.schema
+    ) as writer:
         for start, count in zip(starts, counts, strict=True):
             writer.write_batch(_one_batch(ordered.slice(int(start), int(count))))
     return path

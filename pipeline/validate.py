@@ -3,7 +3,9 @@
 Checks, collecting every problem rather than stopping at the first:
 
 1. SHA256SUMS: every listed file exists and has that hash; every file in the
-   directory is listed.
+   directory is listed. When SHA256SUMS is the damaged file (a malformed line,
+   a line naming no file, a digest a flipped byte away from the file's hash)
+   it is SHA256SUMS that is named, not an intact file.
 2. datapackage.json: readable, version matches the directory, every resource
    file exists and its ``hash`` matches; each table is one file or a complete
    set of numbered shards (pipeline/shards.py), and no Parquet file in the
@@ -22,6 +24,7 @@ Never prints a commenter handle: audit hits name the file and place only.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,34 +35,101 @@ from pipeline.publish import CHECKSUMS, sha256_file
 from pipeline.runner import FRICTIONLESS_ROW_LIMIT, frictionless_problems
 from pipeline.schemas import relation_problems, release_contract, table_problems
 from pipeline.shards import files_label, names_of_shards, table_of_file
+from pipeline.versions import is_version
 
 
 def checksum_problems(release_dir: Path) -> list[str]:
+    """SHA256SUMS against the files, naming SHA256SUMS itself when it is the damaged one.
+
+    A line that is not ``<64 hex>  <name>``, or that names no file while a file
+    is left unlisted, is a damaged line of SHA256SUMS. A digest that differs
+    from the file's hash in at most :data:`_FLIPPED_DIGITS` of 64 hex digits,
+    or a file whose hash still matches datapackage.json, means the line was
+    damaged, not the file (a changed file changes its whole hash).
+    """
     sums = release_dir / CHECKSUMS
     if not sums.is_file():
         return [f"{sums}: missing"]
-    problems: list[str] = []
-    listed: set[str] = set()
-    for line_no, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
-        digest, sep, name = line.partition("  ")
-        if not sep or len(digest) != 64:
-            problems.append(f"{sums}:{line_no}: not a 'sha256  file' line")
-            continue
-        listed.add(name)
-        path = release_dir / name
-        if not path.is_file():
-            problems.append(f"{name}: listed in {CHECKSUMS} but missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{name}: sha256 differs from {CHECKSUMS} (file changed or corrupt)")
     present = {
-        p.relative_to(release_dir).as_posix()
+        p.relative_to(release_dir).as_posix(): p
         for p in release_dir.rglob("*")
         if p.is_file() and p.name != CHECKSUMS
     }
-    problems += [
-        f"{name}: present but not listed in {CHECKSUMS}" for name in sorted(present - listed)
-    ]
+    declared = _datapackage_hashes(release_dir)
+    problems: list[str] = []
+    listed: dict[str, tuple[int, str]] = {}
+    dangling: list[tuple[int, str, str]] = []
+    for line_no, line in enumerate(sums.read_bytes().splitlines(), start=1):
+        entry = _checksum_entry(line)
+        if entry is None:
+            problems.append(
+                f"{CHECKSUMS}: line {line_no} is damaged (not '<64 hex digits>  <file name>')"
+            )
+        elif entry[1] in present:
+            listed[entry[1]] = (line_no, entry[0])
+        else:
+            dangling.append((line_no, *entry))
+    actual = {name: sha256_file(path) for name, path in sorted(present.items())}
+    unlisted = sorted(set(present) - set(listed))
+    for line_no, digest, name in dangling:
+        if unlisted:
+            matches = [other for other in unlisted if actual[other] == digest]
+            which = f"; its digest is that of {matches[0]}" if matches else ""
+            problems.append(
+                f"{CHECKSUMS}: line {line_no} is damaged: it names {name!r}, which is not in the "
+                f"release{which}"
+            )
+        else:
+            problems.append(f"{name}: listed in {CHECKSUMS} (line {line_no}) but missing")
+    for name, (line_no, digest) in sorted(listed.items()):
+        if actual[name] != digest:
+            problems.append(_digest_mismatch(name, line_no, digest, actual[name], declared))
+    damaged = sum(problem.startswith(f"{CHECKSUMS}:") for problem in problems)
+    note = f" ({CHECKSUMS} has {damaged} damaged line(s))" if damaged else ""
+    problems += [f"{name}: present but not listed in {CHECKSUMS}{note}" for name in unlisted]
     return problems
+
+
+_FLIPPED_DIGITS = 2
+_HEX_DIGEST = re.compile(rb"[0-9a-f]{64}")
+
+
+def _checksum_entry(line: bytes) -> tuple[str, str] | None:
+    """(digest, file name) of one SHA256SUMS line, or None when it is malformed."""
+    digest, sep, name = line.partition(b"  ")
+    if not sep or not _HEX_DIGEST.fullmatch(digest) or not name:
+        return None
+    try:
+        return digest.decode("ascii"), name.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _digest_mismatch(
+    name: str, line_no: int, listed: str, actual: str, declared: dict[str, str]
+) -> str:
+    differing = sum(a != b for a, b in zip(listed, actual, strict=True))
+    if differing <= _FLIPPED_DIGITS or declared.get(name) == actual:
+        why = (
+            f"its digest differs from the file's in {differing} of 64 hex digits"
+            if differing <= _FLIPPED_DIGITS
+            else "the file still has the hash datapackage.json declares"
+        )
+        return f"{CHECKSUMS}: line {line_no} is damaged: {why}; {name} itself is intact"
+    return f"{name}: sha256 differs from {CHECKSUMS} (file changed or corrupt)"
+
+
+def _datapackage_hashes(release_dir: Path) -> dict[str, str]:
+    """file -> sha256 that datapackage.json declares (empty when it is unreadable)."""
+    try:
+        descriptor = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
+        return {
+            str(r["path"]): str(r.get("hash", "")).removeprefix("sha256:")
+            for r in descriptor.get("resources", [])
+            if isinstance(r, dict) and isinstance(r.get("path"), str)
+        }
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def datapackage_problems(release_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
@@ -70,6 +140,11 @@ def datapackage_problems(release_dir: Path) -> tuple[list[str], dict[str, list[s
     except (OSError, ValueError) as error:
         return [f"datapackage.json: unreadable ({error})"], {}
     problems: list[str] = []
+    if not is_version(release_dir.name):
+        problems.append(
+            f"{release_dir.name!r}: the release directory's name is not a version "
+            "(exactly MAJOR.MINOR.PATCH)"
+        )
     if descriptor.get("version") != release_dir.name:
         problems.append(
             f"datapackage.json: version {descriptor.get('version')!r} "

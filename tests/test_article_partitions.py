@@ -2,8 +2,9 @@
 stages give, byte for byte, whatever the partitioning and the executor.
 
 The corpus is synthetic (pipeline.synth): pages saved twice, articles captured twice,
-copypasta and a syndicated story, so exact duplicates, merges and near-duplicate
-clusters all occur. The reference is the pure whole-table ``dedupe.run`` ->
+copypasta and a syndicated story, plus copies of a few pages cut inside a comment, so
+exact duplicates, merges, truncated captures and near-duplicate clusters all occur.
+The reference is the pure whole-table ``dedupe.run`` ->
 ``anonymise.run`` -> ``release.run``.
 """
 
@@ -26,7 +27,8 @@ from pipeline.executors import DaskExecutor, Executor, LocalExecutor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.runner import Runner
 from pipeline.stages import anonymise, dedupe, release
-from pipeline.synth.generate import generate_corpus
+from pipeline.synth.generate import SynthFile, generate_corpus
+from pipeline.synth.render.page_writer import TEXT
 from pipeline.tables import write_parquet
 
 KEY = PseudonymKey(b"partitions-test-key-" * 2)
@@ -38,6 +40,25 @@ PARSED = {
     ("parse", "comments"),
     ("parse", "unparsed"),
 }
+
+
+TRUNCATED_COPIES = 3
+
+
+def _cut_inside_a_comment(synth: SynthFile) -> bytes | None:
+    """The page's bytes cut at a space in the middle of its middle comment text line
+    (a scrape that stopped early), or None when it has too few comment lines."""
+    if synth.truth is None or synth.roles is None or synth.variants != ():
+        return None
+    lines = synth.data.split(b"\n")
+    texts = [i for i, role in enumerate(synth.roles) if role.kind == TEXT]
+    if len(texts) < 4:
+        return None
+    line = lines[texts[len(texts) // 2]]
+    space = line.rfind(b" ", 0, len(line) // 2)
+    if space <= 0:
+        return None
+    return b"\n".join(lines[: texts[len(texts) // 2]] + [line[:space]])
 
 
 def _quiet() -> Console:
@@ -52,6 +73,9 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], pa
     seeds.mkdir()
     for synth in generate_corpus(PAGES, seed=SEED):
         (seeds / synth.name).write_bytes(synth.data)
+        cut = _cut_inside_a_comment(synth)
+        if cut is not None and len(list(seeds.glob("*-cut.txt"))) < TRUNCATED_COPIES:
+            (seeds / f"{synth.name}-cut.txt").write_bytes(cut)
     runner = Runner(root / "build", _quiet(), executor=LocalExecutor())
     runner.provide_parts("seeds", "files", seed_partitions(seeds, 1000))
     for spec in stage_specs(KEY)[:2]:

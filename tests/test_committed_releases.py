@@ -20,14 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import SEMVER, build_release
+from pipeline.build import build_release
 from pipeline.pseudonyms import PseudonymKey, load_key
 from pipeline.schemas import contract
 from pipeline.validate import validate_release
+from pipeline.versions import is_version
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = sorted(
-    (p for p in (ROOT / "dist").glob("*") if p.is_dir() and SEMVER.match(p.name)),
+    (p for p in (ROOT / "dist").glob("*") if p.is_dir() and is_version(p.name)),
     key=lambda p: tuple(int(x) for x in p.name.split(".")),
 )
 # sha256 of each released version's SHA256SUMS (which holds the sha256 of every other

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline import pseudonyms
 from pipeline.pseudonyms import (
+    MAX_KEY_FILE_BYTES,
     KeyFileError,
     PseudonymKey,
     canonical_handle,
@@ -49,6 +50,32 @@ def test_load_key_refuses_with_path_and_reason_but_not_contents(tmp_path, conten
 def test_load_key_refuses_a_directory(tmp_path):
     with pytest.raises(KeyFileError, match="directory"):
         load_key(tmp_path)
+
+
+def test_load_key_refuses_devices_fifos_large_and_empty_files_without_reading_them(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.key"
+    os.mkfifo(fifo)  # reading it would block
+    large, empty = tmp_path / "large.key", tmp_path / "empty.key"
+    large.write_bytes(b"k" * (MAX_KEY_FILE_BYTES + 1))
+    empty.write_bytes(b"")
+    refused = {
+        "/dev/zero": "is not a regular file",  # endless: must never be read
+        str(fifo): "is not a regular file",
+        str(large): f"too large ({MAX_KEY_FILE_BYTES + 1} bytes; a key file holds at most "
+        f"{MAX_KEY_FILE_BYTES} bytes)",
+        str(empty): "is empty",
+    }
+    for path, reason in refused.items():
+        with pytest.raises(KeyFileError) as error:
+            load_key(path)
+        assert str(error.value) == f"pseudonym key file {path}: {reason}"
+    at_limit = tmp_path / "limit.key"
+    at_limit.write_bytes(b"k" * MAX_KEY_FILE_BYTES)
+    link = tmp_path / "link.key"
+    link.symlink_to(at_limit)  # a secrets mount is often a symlink: allowed for the key
+    assert load_key(link) == load_key(at_limit)
 
 
 def test_key_never_shows_its_bytes():

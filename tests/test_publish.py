@@ -50,9 +50,9 @@ def test_a_preview_is_replaced_but_a_version_never_is(tmp_path: Path) -> None:
     target = tmp_path / "preview" / "1.0.0"
     ctx = release_context("1.0.0")
     other = release_context("1.0.0", title="Another headline")
-    publish_atomically(lambda out: write_release_files(ctx, out, []), target, replace=True)
+    publish_atomically(lambda out: write_release_files(ctx, out, []), target, replace_existing=True)
     outcome = publish_atomically(
-        lambda out: write_release_files(other, out, []), target, replace=True
+        lambda out: write_release_files(other, out, []), target, replace_existing=True
     )
     assert outcome.status == "replaced"
     assert validate_release(target)[0] == []
@@ -103,8 +103,53 @@ def test_validate_names_the_file_with_one_flipped_byte(tmp_path: Path, name: str
     _flip_one_byte(target / name)
     problems, _ = validate_release(target)
     assert problems
-    if name != "SHA256SUMS":
-        assert any(p.startswith(name) for p in problems), problems
+    assert any(p.startswith(name) for p in problems), problems
+
+
+def _blames_only_checksums(problems: list[str]) -> bool:
+    """Every problem names SHA256SUMS as damaged (a file left unlisted because of it may be
+    named too, with SHA256SUMS's damage given as the cause)."""
+    return any(p.startswith("SHA256SUMS: line ") for p in problems) and all(
+        p.startswith("SHA256SUMS: line ") or p.endswith("damaged line(s))") for p in problems
+    )
+
+
+def test_validate_names_sha256sums_for_any_flipped_byte_in_it(tmp_path: Path) -> None:
+    from pipeline.validate import checksum_problems
+
+    target = tmp_path / "1.0.0"
+    _publish(target)
+    sums = target / "SHA256SUMS"
+    original = sums.read_bytes()
+    for position in range(len(original)):
+        for bit in (0x01, 0x40):
+            damaged = bytearray(original)
+            damaged[position] ^= bit
+            sums.write_bytes(bytes(damaged))
+            problems = checksum_problems(target)
+            assert _blames_only_checksums(problems), (position, bit, problems)
+    sums.write_bytes(original)
+    assert checksum_problems(target) == []
+
+
+def test_validate_still_blames_a_changed_file_not_sha256sums(tmp_path: Path) -> None:
+    target = tmp_path / "1.0.0"
+    _publish(target)
+    package = target / "datapackage.json"
+    package.write_bytes(package.read_bytes().replace(b"research", b"rezearch", 1))
+    problems, _ = validate_release(target)
+    assert problems == [
+        "datapackage.json: sha256 differs from SHA256SUMS (file changed or corrupt)"
+    ]
+
+
+def test_validate_refuses_a_directory_name_that_is_not_exactly_a_version(tmp_path: Path) -> None:
+    target = tmp_path / "1.0.0\n"
+    _publish(target)
+    problems, _ = validate_release(target)
+    assert (
+        "'1.0.0\\n': the release directory's name is not a version (exactly MAJOR.MINOR.PATCH)"
+    ) in problems
 
 
 def test_validate_lists_every_problem_of_an_edited_cell(tmp_path: Path) -> None:

@@ -24,6 +24,13 @@ Exact duplicates (removed, one ``duplicates`` row per removed input row):
   when it is not itself a reply to the predecessor), and never before its
   parent (captures may order comments differently). Depth is recomputed as
   parent's depth + 1.
+* ``truncated-capture``: a capture cut short inside a comment: its last
+  comment is, in comparison form, a strict beginning of a comment another
+  capture of the article has whole (same handle, or both without one), and no
+  other capture has that shorter text. The page is logged as a duplicate of
+  the article (its other comments merge as above) and the cut-off comment as
+  ``truncated-comment``, a duplicate of the whole one: no fragment is
+  released. A whole capture is preferred as the primary.
 * ``same-comment-twice``: within one article, a comment with the same
   parent, the same comparison-form text and the same (non-null) handle as an
   earlier one. Comments without a handle are never merged within a capture
@@ -104,7 +111,9 @@ SEPARATOR = "\x1f"
 SAME_PAGE = "same-page-captured-twice"
 SAME_ARTICLE = "same-article-captured-again"
 SAME_COMMENT = "same-comment-twice"
-REASONS = (SAME_PAGE, SAME_ARTICLE, SAME_COMMENT)
+TRUNCATED_PAGE = "truncated-capture"
+TRUNCATED_COMMENT = "truncated-comment"
+REASONS = (SAME_PAGE, SAME_ARTICLE, SAME_COMMENT, TRUNCATED_PAGE, TRUNCATED_COMMENT)
 
 ARTICLE_FIELDS = [
     ("article_id", pa.string()),
@@ -354,21 +363,23 @@ def _by_article(captures: list[Capture]) -> list[list[Capture]]:
 
 def _merge(group: list[Capture], columns: CommentColumns) -> MergedArticle:
     """Merge one article's captures into one comment sequence, logging what is dropped."""
+    fragments = truncated_comments(group, columns)
+    if fragments:  # a whole capture is the primary when there is one
+        group = sorted(group, key=lambda c: (c.copy, c.end_comment - 1 in fragments))
     merged = MergedArticle(article_id=group[0].article_id, primary=group[0])
     key_to_node: dict[tuple, int] = {}
-    copies_of: dict[str, list[int]] = {}
+    node_of_row: dict[int, int] = {}
     for index, capture in enumerate(group):
         if capture.copy > 0:
-            _drop_page_copy(merged, capture, copies_of[capture.source_sha256], columns)
             continue
-        node_at = _merge_capture(merged, index, capture, columns, key_to_node)
-        copies_of[capture.source_sha256] = node_at
+        _merge_capture(merged, index, capture, columns, key_to_node, node_of_row, fragments)
         if index > 0:
+            truncated = capture.end_comment - 1 in fragments
             merged.dropped.append(
                 DroppedRow(
                     "articles",
                     merged.article_id,
-                    SAME_ARTICLE,
+                    TRUNCATED_PAGE if truncated else SAME_ARTICLE,
                     capture.source_sha256,
                     capture.copy,
                     None,
@@ -376,7 +387,73 @@ def _merge(group: list[Capture], columns: CommentColumns) -> MergedArticle:
                     capture.article_lines,
                 )
             )
+    _drop_fragments(merged, group, columns, fragments, node_of_row)
+    first_copy = {c.source_sha256: c for c in group if c.copy == 0}
+    for capture in group:
+        if capture.copy > 0:
+            kept = first_copy[capture.source_sha256]
+            nodes = [node_of_row[row] for row in range(kept.first_comment, kept.end_comment)]
+            _drop_page_copy(merged, capture, nodes, columns)
     return merged
+
+
+def truncated_comments(group: Sequence[Capture], columns: CommentColumns) -> dict[int, int]:
+    """Last comments of captures cut short: fragment row -> a row of the whole comment.
+
+    A capture is truncated when its last comment (same handle, or both without
+    one) is, in comparison form, a strict beginning of a comment that another
+    capture of the article has, and no other capture has it exactly: the page
+    was cut inside that comment.
+    """
+    captures = [c for c in group if c.copy == 0 and c.n_comments > 0]
+    fragments: dict[int, int] = {}
+    for capture in captures:
+        last = capture.end_comment - 1
+        form, handle = columns.text_form[last], columns.handle[last]
+        others = [
+            row
+            for other in captures
+            if other is not capture
+            for row in range(other.first_comment, other.end_comment)
+            if columns.handle[row] == handle
+        ]
+        if not form or any(columns.text_form[row] == form for row in others):
+            continue
+        longer = (row for row in others if len(columns.text_form[row]) > len(form))
+        whole = next((row for row in longer if columns.text_form[row].startswith(form)), None)
+        if whole is not None:
+            fragments[last] = whole
+    return fragments
+
+
+def _drop_fragments(
+    merged: MergedArticle,
+    group: Sequence[Capture],
+    columns: CommentColumns,
+    fragments: dict[int, int],
+    node_of_row: dict[int, int],
+) -> None:
+    """Log each cut-off last comment as a duplicate of the whole comment it begins.
+
+    Longest fragments first: a whole comment may itself be another capture's
+    fragment of a still longer one.
+    """
+    capture_of = {c.end_comment - 1: c for c in group if c.copy == 0}
+    for row in sorted(fragments, key=lambda r: (-len(columns.text_form[r]), r)):
+        node = node_of_row[fragments[row]]
+        node_of_row[row] = node
+        capture = capture_of[row]
+        merged.dropped.append(
+            DroppedRow(
+                "comments",
+                node,
+                TRUNCATED_COMMENT,
+                capture.source_sha256,
+                capture.copy,
+                columns.position[row],
+                capture.source_file,
+            )
+        )
 
 
 def _merge_capture(
@@ -385,14 +462,18 @@ def _merge_capture(
     capture: Capture,
     columns: CommentColumns,
     key_to_node: dict[tuple, int],
-) -> list[int]:
-    """Walk one capture in page order; returns the node each of its comments became."""
-    node_at: list[int] = []
+    node_of_row: dict[int, int],
+    fragments: dict[int, int],
+) -> None:
+    """Walk one capture in page order, noting the node each of its comments became
+    (a cut-off last comment is left for :func:`_drop_fragments`)."""
     by_position: dict[int, int] = {}
     anonymous: dict[tuple, int] = defaultdict(int)
     touched: set[int] = set()
     previous: int | None = None
     for row in range(capture.first_comment, capture.end_comment):
+        if row in fragments:
+            continue
         parent = by_position.get(columns.parent_position[row])  # type: ignore[arg-type]
         key = _comment_key(parent, columns.text_form[row], columns.handle[row], anonymous)
         node = key_to_node.get(key)
@@ -416,9 +497,8 @@ def _merge_capture(
             )
         touched.add(node)
         by_position[columns.position[row]] = node
-        node_at.append(node)
+        node_of_row[row] = node
         previous = node
-    return node_at
 
 
 def _comment_key(

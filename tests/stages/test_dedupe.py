@@ -213,6 +213,31 @@ def test_same_comment_twice_by_one_handle_is_dropped_but_not_by_two_handles() ->
     assert kept["text"].to_pylist() == [comments[0][1]]  # the published text is the original
 
 
+def test_a_page_cut_inside_a_comment_is_a_duplicate_and_its_fragment_is_not_kept() -> None:
+    whole = [("ann", "First!", None), ("bob", "Ha ha ha. You couldn't make it up.", 0),
+             ("cat", "Later one", None)]
+    cut = [("ann", "First!", None), ("bob", "Ha ha ha. You couldn\u2019t make", 0)]
+    for names in (("a-whole.txt", "b-cut.txt"), ("b-whole.txt", "a-cut.txt")):
+        out = run([Page(names[0], comments=whole), Page(names[1], comments=cut)])
+        assert out["articles"]["source_file"].to_pylist() == [names[0]]
+        assert sorted(texts_in_order(out)) == sorted(text for _, text, _ in whole)
+        by_reason = {d["reason"]: d for d in out["duplicates"].to_pylist()}
+        assert by_reason["truncated-capture"]["source_file"] == names[1]
+        fragment = by_reason["truncated-comment"]
+        kept = out["comments"].filter(pc.equal(out["comments"]["comment_id"], fragment["kept_id"]))
+        assert kept["text"].to_pylist() == [whole[1][1]]
+
+
+def test_a_shorter_last_comment_is_no_fragment_when_another_capture_has_it_too() -> None:
+    first = [("ann", "I agree", None), ("bob", "I agree with all of this", None)]
+    second = [("bob", "I agree with all of this", None), ("ann", "I agree", None)]
+    other_handle = [("cat", "I agree", None)]
+    out = run([Page("p1.txt", comments=first), Page("p2.txt", comments=second),
+               Page("p3.txt", comments=other_handle)])
+    assert "truncated-comment" not in out["duplicates"]["reason"].to_pylist()
+    assert sorted(texts_in_order(out)) == ["I agree", "I agree", "I agree with all of this"]
+
+
 def test_story_on_two_sites_is_two_articles_in_one_cluster() -> None:
     pages = [Page("s1.txt", site="Site One"), Page("s2.txt", site="Site Two")]
     out = run(pages)
