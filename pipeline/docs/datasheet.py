@@ -104,6 +104,7 @@ def _composition(ctx: ReleaseContext) -> dict[str, Any]:
         "clusters": [stats.clusters("articles", articles), stats.clusters("comments", comments)],
         "authors": stats.authors(comments),
         "anonymise": stats.anonymise_figures(ctx.stage_reports),
+        "replaced": stats.replacements_by_kind(ctx.stage_reports),
         "statuses": stats.counts(sources, "status"),
         "rejected": stats.rejected_by_reason(sources),
         "encodings": stats.counts(sources, "encoding", null_label="none (unreadable)"),

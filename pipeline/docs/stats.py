@@ -25,6 +25,16 @@ NOT_REPORTED = "not reported"
 ANONYMISE_FIGURES: tuple[tuple[str, str], ...] = (
     ("mentions_replaced", "mentions of a commenter replaced by their pseudonym"),
 )
+# The kinds of replacement the anonymise stage counts (``<kind>_replacements``
+# and ``<kind>_comments``), in the words the datasheet uses.
+REPLACEMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("full_handle", "a whole handle that is not an ordinary word or phrase, wherever it occurs"),
+    ("distinctive_part", "a rare part of a handle (a word that is not an ordinary word)"),
+    ("addressed", "an ordinary word or phrase of a handle, where a text names or addresses "
+                  "its commenter with it"),
+    ("sweep", "what the last sweep found after the mentions (a form the mention finder "
+              "missed or a context a replacement changed)"),
+)
 
 
 @dataclass(frozen=True)
@@ -211,13 +221,34 @@ def threading(comments: pa.Table) -> dict[str, int]:
 
 
 def anonymise_figures(stage_reports: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(what, figure) from the anonymise stage's report; missing ones are NOT_REPORTED."""
+    """(what, figure) from the anonymise stage's report; missing ones are NOT_REPORTED.
+    The per-kind replacement counts are left to :func:`replacements_by_kind`."""
     reported = dict(stage_reports.get("anonymise", {}).get("counts", {}))
+    for kind, _ in REPLACEMENT_KINDS:
+        reported.pop(f"{kind}_replacements", None)
+        reported.pop(f"{kind}_comments", None)
     rows = [
         (label, _figure(reported.pop(key)) if key in reported else NOT_REPORTED)
         for key, label in ANONYMISE_FIGURES
     ]
     rows += [(key, _figure(value)) for key, value in sorted(reported.items())]
+    return rows
+
+
+def replacements_by_kind(
+    stage_reports: Mapping[str, Mapping[str, Any]],
+) -> list[tuple[str, str, str]]:
+    """(kind of replacement, replacements, comments) from the anonymise stage's report:
+    counts only, never what was replaced; NOT_REPORTED where the stage did not say."""
+    reported = dict(stage_reports.get("anonymise", {}).get("counts", {}))
+    rows = []
+    for kind, label in REPLACEMENT_KINDS:
+        made, comments = reported.get(f"{kind}_replacements"), reported.get(f"{kind}_comments")
+        rows.append((
+            label,
+            NOT_REPORTED if made is None else _figure(made),
+            NOT_REPORTED if comments is None else _figure(comments),
+        ))
     return rows
 
 
