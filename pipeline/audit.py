@@ -8,10 +8,11 @@ definition the anonymise stage and its last sweep apply:
   it is not an ordinary word, and in comment text (``comments`` table,
   ``text`` column) also every distinctive part ("Promitheas", "Ostranian") -
   anywhere: every string column of every Parquet file, each shard of a
-  sharded table included (pyarrow.compute, one combined case-insensitive RE2
-  pattern per batch of handles, so it scales to millions of rows), every
-  other file as text lines (JSON, Markdown, CFF, YAML, checksums), and every
-  file name;
+  sharded table included (one Aho-Corasick pass over the texts for every
+  pattern at once, then case-insensitive RE2 on the rows it flags:
+  :mod:`pipeline.handle_scan`, so it scales with the text, not texts x
+  handles), every other file as text lines (JSON, Markdown, CFF, YAML,
+  checksums), and every file name;
 * every *ordinary* form (the handle "Cat", "the real one"; "Patriot" of
   "Ostranian Patriot") where a comment text uses it to name or address a
   commenter of its page ("@Cat", "Hey Cat", "as Cat said"). This needs to
@@ -34,7 +35,6 @@ actually written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +44,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.common_words import ANY_LANGUAGE
-from pipeline.leak_patterns import LeakPatterns, leak_patterns, matching_rows
+from pipeline.handle_scan import LiteralScan
+from pipeline.leak_patterns import leak_patterns
 from pipeline.mentions import ADDRESSED, HandleIndex, public_words, rule_mentions, thread_contexts
 from pipeline.shards import table_of_file
 
@@ -100,12 +101,14 @@ class AuditReport:
 
 @dataclass(frozen=True)
 class _Matchers:
-    """Compiled RE2 patterns: full handles, private parts, public parts."""
+    """The patterns, each kind behind one automaton (pipeline.handle_scan):
+    full handles, private parts, public parts, and all three at once."""
 
-    full: tuple[str, ...]
-    private_parts: tuple[str, ...]
-    public_parts: tuple[str, ...]
-    threads: int = 1
+    full: LiteralScan
+    private_parts: LiteralScan
+    public_parts: LiteralScan
+    parts: LiteralScan
+    every: LiteralScan
 
 
 def audit_release(
@@ -194,10 +197,11 @@ def _matchers(
 ) -> _Matchers:
     patterns = leak_patterns(handles, ordinary, article_names)
     return _Matchers(
-        full=LeakPatterns.re2(patterns.full),
-        private_parts=LeakPatterns.re2(patterns.private_parts),
-        public_parts=LeakPatterns.re2(patterns.public_parts),
-        threads=os.cpu_count() or 1,
+        full=LiteralScan(patterns.full),
+        private_parts=LiteralScan(patterns.private_parts),
+        public_parts=LiteralScan(patterns.public_parts),
+        parts=LiteralScan((*patterns.private_parts, *patterns.public_parts)),
+        every=LiteralScan((*patterns.full, *patterns.private_parts, *patterns.public_parts)),
     )
 
 
@@ -218,16 +222,14 @@ def _article_names(release_dir: Path) -> frozenset[str]:
 
 
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
-    names = pa.array([name])
-    patterns = matchers.full + matchers.private_parts + matchers.public_parts
-    if len(matching_rows(names, patterns, matchers.threads)):
+    if len(matchers.every.matching_rows(pa.array([name]))):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
     lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    rows = matching_rows(pa.array(lines, pa.string()), matchers.full, matchers.threads)
+    rows = matchers.full.matching_rows(pa.array(lines, pa.string()))
     return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
@@ -260,18 +262,17 @@ def _string_columns(batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array]]:
 def _scan_column(
     values: pa.Array, where: tuple[str, str], name: str, offset: int, matchers: _Matchers
 ) -> list[AuditHit]:
-    checks: list[tuple[tuple[str, ...], str, bool]] = [(matchers.full, FULL_HANDLE, True)]
+    checks: list[tuple[LiteralScan, str, bool]] = [(matchers.full, FULL_HANDLE, True)]
     if where in _ARTICLE_TEXT:
-        parts = matchers.private_parts + matchers.public_parts
-        checks = [(matchers.full, FULL_HANDLE, False), (parts, HANDLE_PART, False)]
+        checks = [(matchers.full, FULL_HANDLE, False), (matchers.parts, HANDLE_PART, False)]
     elif where == _COMMENT_TEXT:
         checks += [
             (matchers.private_parts, HANDLE_PART, True),
             (matchers.public_parts, HANDLE_PART + " that the articles use as a name", False),
         ]
     hits = []
-    for patterns, what, failure in checks:
-        for row in matching_rows(values, patterns, matchers.threads):
+    for scan, what, failure in checks:
+        for row in scan.matching_rows(values):
             place = f"column {where[1]!r}, row {offset + int(row)}"
             hits.append(AuditHit(name, place, what, failure))
     return hits

@@ -47,7 +47,7 @@ import re
 from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.common_words import is_function_word
@@ -228,28 +228,115 @@ def cues(language: str | None = None) -> Cues:
 # Where a form stands in a text
 
 
-@dataclass(frozen=True)
 class Features:
-    """What surrounds text[start:end]: the evidence that it names or addresses someone."""
+    """What surrounds text[start:end]: the evidence that it names or addresses someone.
 
-    at: bool
-    strong_greeting: bool
-    weak_greeting: bool
-    lead: bool
-    punct_after: bool
-    trailing: bool
-    as_name: bool
-    sentence_initial: bool
-    continuation: bool
-    name_before: bool
-    title_before: bool
-    hyphenated: bool
-    reported: bool
-    possessive: bool
-    determiner_before: bool
-    place_before: bool
-    enumeration: bool
-    emoticon_after: bool
+    Each feature is computed when first asked for (most decisions need few).
+    ``owner_parts`` are the folded pieces of the owner's handle, ``spelling``
+    the form as the handle writes it.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        owner_parts: frozenset[str],
+        spelling: str,
+        language: str | None = None,
+    ):
+        self.text, self.start, self.end = text, start, end
+        self.owner_parts, self.spelling = owner_parts, spelling
+        self.cue = cues(language)
+        self.before, self.after = text[:start], text[end:]
+
+    @cached_property
+    def tail(self) -> str:
+        return _tail(self.before)
+
+    @cached_property
+    def stripped(self) -> str:
+        return self.before.rstrip(_OPENERS)
+
+    @cached_property
+    def line_after(self) -> str:
+        return self.after.split("\n", 1)[0]
+
+    @cached_property
+    def at(self) -> bool:
+        return self.before.endswith("@")
+
+    @cached_property
+    def strong_greeting(self) -> bool:
+        return self.cue.strong_greeting.search(self.tail) is not None
+
+    @cached_property
+    def weak_greeting(self) -> bool:
+        return self.cue.weak_greeting.search(self.tail) is not None
+
+    @cached_property
+    def sentence_initial(self) -> bool:
+        return self.stripped == "" or self.stripped[-1] in ".!?…\n:”\""
+
+    @cached_property
+    def punct_after(self) -> bool:
+        return _VOCATIVE_PUNCT.match(self.after) is not None
+
+    @cached_property
+    def lead(self) -> bool:
+        return self.sentence_initial and self.punct_after
+
+    @cached_property
+    def trailing(self) -> bool:
+        return _TRAILING.match(self.line_after) is not None and not _after_object_word(self.before)
+
+    @cached_property
+    def as_name(self) -> bool:
+        return written_as_name(self.text[self.start : self.end], self.spelling)
+
+    @cached_property
+    def continuation(self) -> bool:
+        return _continues_name(self.after, self.owner_parts)
+
+    @cached_property
+    def name_before(self) -> bool:
+        return _name_before(self.before, self.owner_parts)
+
+    @cached_property
+    def title_before(self) -> bool:
+        return _TITLE_BEFORE.search(self.tail) is not None
+
+    @cached_property
+    def hyphenated(self) -> bool:
+        return _hyphenated(self.before, self.after)
+
+    @cached_property
+    def reported(self) -> bool:
+        return (
+            self.cue.reporting_after.match(self.after) is not None
+            or self.cue.naming_before.search(self.tail) is not None
+            or self.cue.possessed.match(self.after) is not None
+        )
+
+    @cached_property
+    def possessive(self) -> bool:
+        return _POSSESSIVE.match(self.after) is not None
+
+    @cached_property
+    def determiner_before(self) -> bool:
+        return self.cue.determiner.search(self.tail) is not None
+
+    @cached_property
+    def place_before(self) -> bool:
+        return self.cue.place_before.search(self.tail) is not None
+
+    @cached_property
+    def enumeration(self) -> bool:
+        return _ENUMERATION.match(self.after) is not None
+
+    @cached_property
+    def emoticon_after(self) -> bool:
+        return _EMOTICON_AFTER.match(self.line_after) is not None
 
     @property
     def vocative(self) -> bool:
@@ -260,48 +347,7 @@ class Features:
         )
 
 
-def features(
-    text: str,
-    start: int,
-    end: int,
-    owner_parts: frozenset[str],
-    spelling: str,
-    language: str | None = None,
-) -> Features:
-    """The features of text[start:end]; ``owner_parts`` are the folded pieces of its
-    owner's handle, ``spelling`` the form as the handle writes it."""
-    cue = cues(language)
-    before, after = text[:start], text[end:]
-    tail = _tail(before)
-    line_after = after.split("\n", 1)[0]
-    stripped = before.rstrip(_OPENERS)
-    punct_after = _VOCATIVE_PUNCT.match(after) is not None
-    reported = (
-        cue.reporting_after.match(after) is not None
-        or cue.naming_before.search(tail) is not None
-        or cue.possessed.match(after) is not None
-    )
-    sentence_initial = stripped == "" or stripped[-1] in ".!?…\n:”\""
-    return Features(
-        at=before.endswith("@"),
-        strong_greeting=cue.strong_greeting.search(tail) is not None,
-        weak_greeting=cue.weak_greeting.search(tail) is not None,
-        lead=sentence_initial and punct_after,
-        punct_after=punct_after,
-        trailing=_TRAILING.match(line_after) is not None and not _after_object_word(before),
-        as_name=written_as_name(text[start:end], spelling),
-        sentence_initial=sentence_initial,
-        continuation=_continues_name(after, owner_parts),
-        name_before=_name_before(before, owner_parts),
-        title_before=_TITLE_BEFORE.search(tail) is not None,
-        hyphenated=_hyphenated(before, after),
-        reported=reported,
-        possessive=_POSSESSIVE.match(after) is not None,
-        determiner_before=cue.determiner.search(tail) is not None,
-        place_before=cue.place_before.search(tail) is not None,
-        enumeration=_ENUMERATION.match(after) is not None,
-        emoticon_after=_EMOTICON_AFTER.match(line_after) is not None,
-    )
+features = Features
 
 
 def written_as_name(token: str, spelling: str) -> bool:

@@ -18,10 +18,13 @@ For a set of raw handles:
   leaves them alone.
 
 Every match is bounded by non-letters/digits on both sides. The patterns are
-RE2 (for pyarrow.compute over whole columns) and, spelled the same way, Python
-``re`` (to find where in one text a flagged match is). Literals are grouped
+RE2 (for pyarrow.compute) and, spelled the same way, Python ``re`` (to find
+where in one text a flagged match is). Literals are grouped
 :data:`PATTERNS_PER_REGEX` to a pattern; each group keeps its literals, so a
-flagged row is searched only with the groups that flagged it.
+flagged row is searched only with the groups that flagged it. Which rows a
+group flags is found by :mod:`pipeline.handle_scan` (one pass for all
+groups); :func:`rows_by_group` and :func:`matching_rows` here run every group
+over every row: the reference it must equal.
 """
 
 from __future__ import annotations
@@ -151,16 +154,15 @@ def spelling_key(text: str) -> str:
 def literal(text: str) -> str:
     """``text`` as a literal valid in RE2 and Python ``re``: ASCII punctuation
     escaped, each run of white space matching any white space."""
-    pieces: list[str] = []
-    for char in text:
-        if char.isspace():
-            if not pieces or pieces[-1] != r"\s+":
-                pieces.append(r"\s+")
-        elif char.isascii() and not char.isalnum():
-            pieces.append("\\" + char)
-        else:
-            pieces.append(char)
-    return "".join(pieces)
+    return r"\s+".join(piece.translate(_ESCAPES) for piece in _WHITESPACE.split(text))
+
+
+_WHITESPACE = re.compile(r"\s+")
+_ESCAPES = {
+    code: "\\" + chr(code)
+    for code in range(128)
+    if not chr(code).isalnum() and not chr(code).isspace()
+}
 
 
 def unescaped(lit: str) -> str:

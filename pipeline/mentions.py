@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.common_words import ANY_LANGUAGE, COMMON_ZIPF, is_function_word, zipf
 from pipeline.handle_rule import (
@@ -154,6 +155,13 @@ class HandleIndex:
     shapes: dict[str, _HandleShape] = field(init=False, default_factory=dict)
     # prefix -> handles with a piece at least two letters longer that starts with it
     prefix_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
+    # first pieces of the distinctive handles (matched whole on any page)
+    distinctive_firsts: frozenset[str] = field(init=False, default=frozenset())
+    # first piece -> pieces in the longest handle starting with it
+    longest: dict[str, int] = field(init=False, default_factory=dict)
+    _page_keys: dict[frozenset[str], PageKeys] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.public = frozenset(word.casefold() for word in self.public)
@@ -175,9 +183,37 @@ class HandleIndex:
             for piece in sequence:
                 for end in range(PREFIX_MIN_LEN, len(piece) - 1):
                     self.prefix_owners.setdefault(piece[:end], set()).add(canonical)
+        self.distinctive_firsts = frozenset(
+            sequence[0] for c, sequence in self.sequences.items() if self.distinctive[c]
+        )
+        for sequence in self.sequences.values():
+            self.longest[sequence[0]] = max(self.longest.get(sequence[0], 0), len(sequence))
 
     def is_distinctive_part(self, folded: str) -> bool:
         return is_distinctive_part(folded, self.ordinary, self.public)
+
+    def keys_of_page(self, page: frozenset[str]) -> PageKeys:
+        """What can start a mention on a page with these handles (see PageKeys)."""
+        cached = self._page_keys.get(page)
+        if cached is None:
+            firsts = set(self.distinctive_firsts)
+            words: set[str] = set()
+            for canonical in page:
+                sequence = self.sequences.get(canonical)
+                if sequence is None:
+                    continue
+                firsts.add(sequence[0])
+                words.update(self.part_spellings[canonical])
+                words.update(
+                    piece[:end]
+                    for piece in sequence
+                    for end in range(PREFIX_MIN_LEN, len(piece) - 1)
+                )
+            cached = PageKeys(frozenset(firsts), frozenset(words))
+            if len(self._page_keys) > 4096:
+                self._page_keys.clear()
+            self._page_keys[page] = cached
+        return cached
 
     def is_public_whole(self, canonical: str) -> bool:
         sequence = self.sequences[canonical]
@@ -188,8 +224,7 @@ class HandleIndex:
         return len(sequence) == 1 and is_function_word(sequence[0])
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     start: int
     end: int
     folded: str
@@ -198,12 +233,11 @@ class _Piece:
 
 
 def _pieces(text: str) -> list[_Piece]:
-    pieces: list[_Piece] = []
-    for word in WORD_RE.finditer(text):
-        offset = word.start()
-        for start, end, folded, word_start, word_end in _word_pieces(word.group(0)):
-            pieces.append(_Piece(offset + start, offset + end, folded, word_start, word_end))
-    return pieces
+    return [
+        _Piece(word.start() + start, word.start() + end, folded, first, last)
+        for word in WORD_RE.finditer(text)
+        for start, end, folded, first, last in _word_pieces(word.group(0))
+    ]
 
 
 @lru_cache(maxsize=1 << 17)
@@ -228,18 +262,47 @@ def find_mentions(
     context: CommentContext,
     index: HandleIndex,
     skip: Sequence[tuple[int, int]] = (),
+    *,
+    everywhere: bool = False,
 ) -> list[Mention]:
-    """Mentions in ``text``, sorted and non-overlapping, outside the ``skip`` spans."""
+    """Mentions in ``text``, sorted and non-overlapping, outside the ``skip`` spans.
+
+    Only words and pieces that can start a mention on this page are looked at
+    (:meth:`HandleIndex.keys_of_page`): a whole handle must be distinctive or
+    on the page, a part on the page or distinctive. ``everywhere`` looks at
+    every position instead (the reference the shortcut must equal).
+    """
+    keys = None if everywhere else index.keys_of_page(context.page)
+    words = list(WORD_RE.finditer(text))
     taken = list(skip)
-    mentions = _full_mentions(text, context, index, taken)
+    if keys is None:
+        mentions = _full_mentions(text, _pieces(text), range(10**18), context, index, taken)
+    else:
+        mentions = _full_mentions_from_keys(text, words, keys, context, index, taken)
     taken += [(m.start, m.end) for m in mentions]
-    for word in WORD_RE.finditer(text):
+    for word in words:
+        if keys is not None and not keys.may_be_part(_fold(word.group(0)), index):
+            continue
         if taken and any(word.start() < e and s < word.end() for s, e in taken):
             continue
         mention = _partial_mention(text, word, context, index)
         if mention is not None:
             mentions.append(mention)
     return sorted(mentions, key=lambda m: m.start)
+
+
+@dataclass(frozen=True)
+class PageKeys:
+    """What can start a mention on one page: first pieces of the handles that can be
+    matched whole there, and the words that are parts or nickname prefixes there."""
+
+    firsts: frozenset[str]
+    words: frozenset[str]
+
+    def may_be_part(self, folded: str, index: HandleIndex) -> bool:
+        return folded in self.words or (
+            folded in index.part_owners and index.is_distinctive_part(folded)
+        )
 
 
 def rule_mentions(text: str, context: CommentContext, index: HandleIndex) -> list[Mention]:
@@ -251,20 +314,70 @@ def rule_mentions(text: str, context: CommentContext, index: HandleIndex) -> lis
 
 
 def _full_mentions(
-    text: str, context: CommentContext, index: HandleIndex, taken: list[tuple[int, int]]
+    text: str,
+    pieces: list[_Piece],
+    starts: Iterable[int],
+    context: CommentContext,
+    index: HandleIndex,
+    taken: list[tuple[int, int]],
 ) -> list[Mention]:
-    pieces = _pieces(text)
+    """Whole-handle mentions, trying the ``starts`` (ascending indices into ``pieces``);
+    after a match the next try is past it."""
     found: list[Mention] = []
-    i = 0
-    while i < len(pieces):
-        matched = _match_at(text, pieces, i, context, index, taken)
-        if matched is None:
-            i += 1
+    resume = 0
+    for i in starts:
+        if i >= len(pieces):
+            break
+        if i < resume:
             continue
-        mention, length = matched
-        found.append(mention)
-        i += length
+        matched = _match_at(text, pieces, i, context, index, taken)
+        if matched is not None:
+            mention, length = matched
+            found.append(mention)
+            resume = i + length
     return found
+
+
+def _full_mentions_from_keys(
+    text: str,
+    words: list[re.Match[str]],
+    keys: PageKeys,
+    context: CommentContext,
+    index: HandleIndex,
+    taken: list[tuple[int, int]],
+) -> list[Mention]:
+    """:func:`_full_mentions` tried only where a piece is a key's first piece: the
+    pieces are built for a window after each such place only, as long as the
+    longest handle starting there (plus one: a handle is indexed by two pieces)."""
+    found: list[Mention] = []
+    resume = 0  # index of the first piece a next match may start at
+    position = 0
+    for w, word in enumerate(words):
+        own = _word_pieces(word.group(0))
+        for p, piece in enumerate(own):
+            here, position = position, position + 1
+            if here < resume or piece[2] not in keys.firsts:
+                continue
+            window = _window(words, w, p, index.longest[piece[2]] + 1)
+            matched = _match_at(text, window, 0, context, index, taken)
+            if matched is not None:
+                mention, length = matched
+                found.append(mention)
+                resume = here + length
+    return found
+
+
+def _window(words: list[re.Match[str]], w: int, p: int, size: int) -> list[_Piece]:
+    """Up to ``size`` pieces of the text from piece ``p`` of word ``w`` on."""
+    window: list[_Piece] = []
+    while w < len(words) and len(window) < size:
+        word = words[w]
+        for start, end, folded, first, last in _word_pieces(word.group(0))[p:]:
+            window.append(_Piece(word.start() + start, word.start() + end, folded, first, last))
+            if len(window) == size:
+                break
+        w, p = w + 1, 0
+    return window
 
 
 def _match_at(

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.common_words import ANY_LANGUAGE
+from pipeline.handle_scan import LiteralScan
 from pipeline.handle_sweep import (
     SWEEP,
     Replacement,
@@ -52,7 +53,7 @@ from pipeline.handle_sweep import (
     sweep_comment,
 )
 from pipeline.identifiers import identifier_redactions
-from pipeline.leak_patterns import LeakPatterns, leak_patterns, rows_by_group
+from pipeline.leak_patterns import LeakPatterns, leak_patterns
 from pipeline.mentions import (
     ADDRESSED,
     DISTINCTIVE_PART,
@@ -114,18 +115,21 @@ class ReleaseHandles:
     by_canonical: dict[str, str]
     index: HandleIndex
     patterns: LeakPatterns
+    scan: LiteralScan  # the sweep's patterns (full handles, private parts), one automaton
 
     @classmethod
     def build(cls, key: PseudonymKey, handles: list[str], public: frozenset[str]) -> ReleaseHandles:
         """From the release's distinct handles and the words its articles use."""
         mapping = pseudonym_map(key, handles)
+        patterns = leak_patterns(handles, ANY_LANGUAGE, public)
         return cls(
             raw=pa.array(list(mapping), pa.string()),
             pseudonyms=pa.array(list(mapping.values()), pa.string()),
             by_raw=mapping,
             by_canonical={canonical_handle(h): p for h, p in mapping.items()},
             index=HandleIndex(handles, public, ANY_LANGUAGE),
-            patterns=leak_patterns(handles, ANY_LANGUAGE, public),
+            patterns=patterns,
+            scan=LiteralScan((*patterns.full, *patterns.private_parts)),
         )
 
     @property
@@ -223,12 +227,12 @@ def _sweep(
 ) -> None:
     """The last sweep (pipeline.handle_sweep) on every text the patterns flag or the
     first pass changed; checks that no flagged text still matches a pattern."""
-    groups = (*release.patterns.full, *release.patterns.private_parts)
+    groups = release.scan.groups
     now = [
         apply_with_outputs(text, found)[0] if found else text
         for text, found in zip(originals, replacements, strict=True)
     ]
-    flagged = rows_by_group(pa.array(now, pa.string()), groups) if groups else {}
+    flagged = release.scan.rows_by_group(pa.array(now, pa.string()))
     rows = sorted(set(flagged) | {row for row, found in enumerate(replacements) if found})
     for row in rows:
         context, page_handles = contexts[row]
@@ -243,7 +247,7 @@ def _sweep(
             [apply_with_outputs(originals[row], replacements[row])[0] for row in sorted(flagged)],
             pa.string(),
         )
-        still = rows_by_group(swept, groups)
+        still = release.scan.rows_by_group(swept)
         if still:
             raise SweepFailed(
                 f"anonymise: {len(still)} comment text(s) still match a handle pattern after "
