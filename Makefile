@@ -10,7 +10,7 @@ SEEDS  ?= seeds
 DIST   ?= dist
 KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
 
-.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe bench-pipeline clean
+.PHONY: venv release validate test lint eval-parse eval-anonymise bench bench-dedupe bench-pipeline bench-anonymise clean
 
 venv: $(STAMP)
 
@@ -47,6 +47,9 @@ bench-dedupe: $(STAMP)
 
 bench-pipeline: $(STAMP)
 	$(PY) -m pipeline.bench.pipeline
+
+bench-anonymise: $(STAMP)
+	$(PY) -m pipeline.bench.anonymise
 
 # Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
 bench: $(STAMP) bench-dedupe bench-pipeline
