@@ -28,7 +28,8 @@ audit (:mod:`pipeline.audit`, which refuses a release with one):
   another name ("Mr Putin", "John Kerry", "spokeswoman Aisha Novak"), after a
   determiner ("The general said"), opening a list or an apposition ("Cat,
   dog and parrot", "Joe, the plumber, ..."), a part in the commenter's own
-  comment; a function word ("as", "be", "any") only after "@" or a greeting;
+  comment; a function word ("as", "be", "any") or an interjection ("ok", "Jo")
+  only after "@" or a greeting;
   a name the articles use ("Putin") only after "@", a greeting, at the start
   or as the subject of reported speech. "Capitalised as a name" means as the
   handle writes it or capitalised, and counts for nothing in German text
@@ -188,6 +189,19 @@ class Cues:
 def _alternation(phrases: Iterable[str]) -> str:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return "|".join(r"\s+".join(re.escape(word) for word in p.split()) for p in ordered)
+
+
+@lru_cache(maxsize=1)
+def interjections() -> frozenset[str]:
+    """One-word greetings and interjections of every cue language ("ok", "jo", "hey"):
+    a handle that is one is addressed only after "@" or a greeting, like a function word."""
+    words: set[str] = set()
+    for language in cue_languages():
+        data = _cue_file(language)
+        for phrase in data.get("greetings", []) + data.get("weak_greetings", []):
+            if len(phrase.split()) == 1:
+                words.add(phrase.casefold())
+    return frozenset(words)
 
 
 def cue_languages() -> tuple[str, ...]:
@@ -440,8 +454,8 @@ def addressed(text: str, start: int, end: int, form: OrdinaryForm) -> bool:
         return True
     if f.hyphenated:
         return False
-    if form.function_word:
-        return f.strong_greeting and (f.punct_after or f.trailing)
+    if form.function_word or text[start:end].casefold() in interjections():
+        return f.strong_greeting and (f.punct_after or f.trailing)  # "as", "Jo" ("yeah")
     if form.is_author and not form.whole:
         return False  # "David" in David Leach's own comment; his whole handle is hidden
     if f.continuation:
