@@ -13,6 +13,12 @@ in German), "rebelde" are ordinary; "Promitheas", "dutchnational",
 least :data:`FUNCTION_WORD_ZIPF`, 6.0: "as", "be", "any", "von", "the") is one
 nobody can tell from prose without an "@" or a greeting.
 
+The language is a parameter everywhere (:class:`OrdinaryWords`, :func:`zipf`,
+``HandleIndex(ordinary=...)``, ``leak_patterns(handles, ordinary, ...)``,
+``audit_release(..., ordinary=...)``); the articles do not carry one yet, so
+every caller passes none today. With a language per article, the stage and
+the audit would judge each page's texts with that page's ``OrdinaryWords``.
+
 The lists ship inside the ``wordfreq`` wheel (pinned), so this works offline
 and gives the same answer on every machine. This module holds no handles and
 logs nothing.
@@ -29,7 +35,8 @@ from wordfreq.numbers import smash_numbers
 ORDINARY_ZIPF = 3.0
 FUNCTION_WORD_ZIPF = 6.0
 CORPUS_LANGUAGES = ("en", "de", "fr", "es", "it", "pt")
-# Kept for the figures that mean "frequent in English" (public names in articles).
+# Among the most frequent words (about the 3,000 first of a language): a capitalised
+# article word below it is a name the articles use (pipeline.mentions.public_words).
 COMMON_ZIPF = 4.5
 
 
