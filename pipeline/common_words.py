@@ -17,7 +17,8 @@ The language is a parameter everywhere (:class:`OrdinaryWords`, :func:`zipf`,
 ``HandleIndex(ordinary=...)``, ``leak_patterns(handles, ordinary, ...)``,
 ``audit_release(..., ordinary=...)``); the articles do not carry one yet, so
 every caller passes none today. With a language per article, the stage and
-the audit would judge each page's texts with that page's ``OrdinaryWords``.
+the audit would build the index and the patterns once per language present
+and judge each page's texts with its own language's.
 
 The lists ship inside the ``wordfreq`` wheel (pinned), so this works offline
 and gives the same answer on every machine. This module holds no handles and
