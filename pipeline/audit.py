@@ -101,14 +101,17 @@ class AuditReport:
 
 @dataclass(frozen=True)
 class _Matchers:
-    """The patterns, each kind behind one automaton (pipeline.handle_scan):
-    full handles, private parts, public parts, and all three at once."""
+    """The patterns behind one automaton (pipeline.handle_scan), and which of its
+    groups are full handles, private parts and public parts."""
 
-    full: LiteralScan
-    private_parts: LiteralScan
-    public_parts: LiteralScan
-    parts: LiteralScan
-    every: LiteralScan
+    scan: LiteralScan
+    full: range
+    private_parts: range
+    public_parts: range
+
+    @property
+    def parts(self) -> range:
+        return range(self.private_parts.start, self.public_parts.stop)
 
 
 def audit_release(
@@ -196,12 +199,13 @@ def _matchers(
     handles: set[str], ordinary: Container[str], article_names: frozenset[str]
 ) -> _Matchers:
     patterns = leak_patterns(handles, ordinary, article_names)
+    full, private = len(patterns.full), len(patterns.private_parts)
+    public = len(patterns.public_parts)
     return _Matchers(
-        full=LiteralScan(patterns.full),
-        private_parts=LiteralScan(patterns.private_parts),
-        public_parts=LiteralScan(patterns.public_parts),
-        parts=LiteralScan((*patterns.private_parts, *patterns.public_parts)),
-        every=LiteralScan((*patterns.full, *patterns.private_parts, *patterns.public_parts)),
+        scan=LiteralScan((*patterns.full, *patterns.private_parts, *patterns.public_parts)),
+        full=range(0, full),
+        private_parts=range(full, full + private),
+        public_parts=range(full + private, full + private + public),
     )
 
 
@@ -222,14 +226,14 @@ def _article_names(release_dir: Path) -> frozenset[str]:
 
 
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
-    if len(matchers.every.matching_rows(pa.array([name]))):
+    if len(matchers.scan.matching_rows(pa.array([name]))):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
     lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    rows = matchers.full.matching_rows(pa.array(lines, pa.string()))
+    rows = matchers.scan.matching_rows(pa.array(lines, pa.string()), matchers.full)
     return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
@@ -262,7 +266,7 @@ def _string_columns(batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array]]:
 def _scan_column(
     values: pa.Array, where: tuple[str, str], name: str, offset: int, matchers: _Matchers
 ) -> list[AuditHit]:
-    checks: list[tuple[LiteralScan, str, bool]] = [(matchers.full, FULL_HANDLE, True)]
+    checks: list[tuple[range, str, bool]] = [(matchers.full, FULL_HANDLE, True)]
     if where in _ARTICLE_TEXT:
         checks = [(matchers.full, FULL_HANDLE, False), (matchers.parts, HANDLE_PART, False)]
     elif where == _COMMENT_TEXT:
@@ -270,9 +274,11 @@ def _scan_column(
             (matchers.private_parts, HANDLE_PART, True),
             (matchers.public_parts, HANDLE_PART + " that the articles use as a name", False),
         ]
+    wanted = set().union(*(groups for groups, _, _ in checks))
+    found = matchers.scan.rows_by_group(values, wanted)  # one pass for every check
     hits = []
-    for scan, what, failure in checks:
-        for row in scan.matching_rows(values):
+    for groups, what, failure in checks:
+        for row in sorted(r for r, indices in found.items() if any(i in groups for i in indices)):
             place = f"column {where[1]!r}, row {offset + int(row)}"
             hits.append(AuditHit(name, place, what, failure))
     return hits

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from re._casefix import _EXTRA_CASES  # Python's own extra case equivalences ("ı" ~ "i")
@@ -144,13 +144,17 @@ class LiteralScan:
                 found.setdefault(row, set()).update(indices)
         return found
 
-    def rows_by_group(self, values: pa.Array) -> dict[int, list[int]]:
+    def rows_by_group(
+        self, values: pa.Array, only: Container[int] | None = None
+    ) -> dict[int, list[int]]:
         """row -> indices of the groups whose RE2 pattern matches it (rows no group
-        matches are left out): what running every group over every row gives."""
+        matches are left out): what running every group (of ``only``, when given)
+        over every row gives."""
         by_group: dict[int, list[int]] = {}
         for row, indices in self.candidates(values).items():
             for index in indices:
-                by_group.setdefault(index, []).append(row)
+                if only is None or index in only:
+                    by_group.setdefault(index, []).append(row)
         found: dict[int, list[int]] = {}
         for index in sorted(by_group):
             rows = np.array(sorted(by_group[index]), dtype=np.int64)
@@ -160,9 +164,9 @@ class LiteralScan:
                 found.setdefault(int(row), []).append(index)
         return dict(sorted(found.items()))
 
-    def matching_rows(self, values: pa.Array) -> np.ndarray:
-        """Indices of the rows any group matches, ascending."""
-        return np.array(sorted(self.rows_by_group(values)), dtype=np.int64)
+    def matching_rows(self, values: pa.Array, only: Container[int] | None = None) -> np.ndarray:
+        """Indices of the rows any group (of ``only``, when given) matches, ascending."""
+        return np.array(sorted(self.rows_by_group(values, only)), dtype=np.int64)
 
 
 def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:

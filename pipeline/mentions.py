@@ -107,6 +107,16 @@ class _HandleShape:
     suffix: str
 
 
+@lru_cache(maxsize=1 << 16)
+def _part_spellings(handle: str) -> dict[str, str]:
+    """Each folded part of a handle -> the part as the handle writes it."""
+    written: dict[str, str] = {}
+    for part in handle_parts(handle):
+        written.setdefault(_fold(part), part)
+    return written
+
+
+@lru_cache(maxsize=1 << 16)
 def _shape(handle: str) -> _HandleShape:
     normal = handle
     pieces = _pieces(normal)
@@ -133,6 +143,22 @@ def public_words(article_texts: Iterable[str]) -> frozenset[str]:
     return frozenset(words)
 
 
+Owners = tuple[str, ...] | frozenset[str]
+_FEW = 4
+
+
+def _owners(owners: set[str]) -> Owners:
+    return tuple(sorted(owners)) if len(owners) <= _FEW else frozenset(owners)
+
+
+def _on_page(page: frozenset[str], owners: Owners) -> frozenset[str]:
+    """The owners who are on the page, walking the smaller side (a common word can
+    have many owners)."""
+    if isinstance(owners, tuple):
+        return frozenset(c for c in owners if c in page)
+    return page & owners
+
+
 @dataclass
 class HandleIndex:
     """Every handle of a release, indexed for matching.
@@ -146,15 +172,14 @@ class HandleIndex:
     ordinary: Container[str] = ANY_LANGUAGE
     sequences: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
     distinctive: dict[str, bool] = field(init=False, default_factory=dict)
-    # the handle as written, and each folded part -> the part as the handle writes it
+    # the handle as written (its parts' spellings and shape are derived when needed)
     spellings: dict[str, str] = field(init=False, default_factory=dict)
-    part_spellings: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+
     # a handle's first piece (one-piece handles) or first two pieces -> handles
     by_start: dict[tuple[str, ...], list[str]] = field(init=False, default_factory=dict)
-    part_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
-    shapes: dict[str, _HandleShape] = field(init=False, default_factory=dict)
+    part_owners: dict[str, Owners] = field(init=False, default_factory=dict)
     # prefix -> handles with a piece at least two letters longer that starts with it
-    prefix_owners: dict[str, set[str]] = field(init=False, default_factory=dict)
+    prefix_owners: dict[str, Owners] = field(init=False, default_factory=dict)
     # first pieces of the distinctive handles (matched whole on any page)
     distinctive_firsts: frozenset[str] = field(init=False, default=frozenset())
     # first piece -> pieces in the longest handle starting with it
@@ -165,6 +190,8 @@ class HandleIndex:
 
     def __post_init__(self) -> None:
         self.public = frozenset(word.casefold() for word in self.public)
+        parts: dict[str, set[str]] = {}
+        prefixes: dict[str, set[str]] = {}
         for handle in sorted(set(self.handles)):
             canonical = canonical_handle(handle)
             sequence = handle_sequence(handle)
@@ -173,16 +200,17 @@ class HandleIndex:
             self.sequences[canonical] = sequence
             self.distinctive[canonical] = is_distinctive_handle(handle, self.ordinary, self.public)
             self.spellings[canonical] = handle
-            self.shapes[canonical] = _shape(handle)
             self.by_start.setdefault(sequence[:2], []).append(canonical)
-            written = self.part_spellings.setdefault(canonical, {})
             for part in handle_parts(handle):
-                written.setdefault(_fold(part), part)
-                self.part_owners.setdefault(_fold(part), set()).add(canonical)
+                parts.setdefault(_fold(part), set()).add(canonical)
         for canonical, sequence in self.sequences.items():
             for piece in sequence:
                 for end in range(PREFIX_MIN_LEN, len(piece) - 1):
-                    self.prefix_owners.setdefault(piece[:end], set()).add(canonical)
+                    prefixes.setdefault(piece[:end], set()).add(canonical)
+        # most parts have one owner or a few: a tuple weighs less than a set (millions)
+        self.part_owners = {part: _owners(owners) for part, owners in parts.items()}
+        self.prefix_owners = {start: _owners(owners) for start, owners in prefixes.items()}
+        del parts, prefixes
         self.distinctive_firsts = frozenset(
             sequence[0] for c, sequence in self.sequences.items() if self.distinctive[c]
         )
@@ -196,14 +224,14 @@ class HandleIndex:
         """What can start a mention on a page with these handles (see PageKeys)."""
         cached = self._page_keys.get(page)
         if cached is None:
-            firsts = set(self.distinctive_firsts)
+            firsts: set[str] = set()  # the page's; distinctive ones are the index's
             words: set[str] = set()
             for canonical in page:
                 sequence = self.sequences.get(canonical)
                 if sequence is None:
                     continue
                 firsts.add(sequence[0])
-                words.update(self.part_spellings[canonical])
+                words.update(_part_spellings(self.spellings[canonical]))
                 words.update(
                     piece[:end]
                     for piece in sequence
@@ -293,11 +321,15 @@ def find_mentions(
 
 @dataclass(frozen=True)
 class PageKeys:
-    """What can start a mention on one page: first pieces of the handles that can be
-    matched whole there, and the words that are parts or nickname prefixes there."""
+    """What can start a mention on one page: first pieces of its handles (and of the
+    distinctive ones, anywhere: :meth:`may_start`), and the words that are parts or
+    nickname prefixes there (and distinctive parts: :meth:`may_be_part`)."""
 
     firsts: frozenset[str]
     words: frozenset[str]
+
+    def may_start(self, folded: str, index: HandleIndex) -> bool:
+        return folded in self.firsts or folded in index.distinctive_firsts
 
     def may_be_part(self, folded: str, index: HandleIndex) -> bool:
         return folded in self.words or (
@@ -356,7 +388,7 @@ def _full_mentions_from_keys(
         own = _word_pieces(word.group(0))
         for p, piece in enumerate(own):
             here, position = position, position + 1
-            if here < resume or piece[2] not in keys.firsts:
+            if here < resume or not keys.may_start(piece[2], index):
                 continue
             window = _window(words, w, p, index.longest[piece[2]] + 1)
             matched = _match_at(text, window, 0, context, index, taken)
@@ -399,7 +431,7 @@ def _match_at(
     spelled = []
     for canonical in candidates:
         sequence = index.sequences[canonical]
-        shape = index.shapes[canonical]
+        shape = _shape(index.spellings[canonical])
         if _spells(text, pieces, i, sequence, shape.gaps):
             last = pieces[i + len(sequence) - 1]
             start, end = _with_edges(text, pieces[i].start, last.end, shape)
@@ -469,7 +501,7 @@ def _part_of_someone_nearer(canonical: str, context: CommentContext, index: Hand
     sequence = index.sequences[canonical]
     if len(sequence) != 1 or canonical in context.thread:
         return False
-    owners = index.part_owners.get(sequence[0], _NO_OWNERS)
+    owners = index.part_owners.get(sequence[0], ())
     return any(other != canonical and other in owners for other in context.thread)
 
 
@@ -492,17 +524,14 @@ def _partial_mention(
 def _owners_on_page(
     folded: str, context: CommentContext, index: HandleIndex
 ) -> list[tuple[str, list[str]]]:
-    # Set intersection walks the smaller side: a common word can have many owners.
-    on_page = context.page & index.part_owners.get(folded, _NO_OWNERS)
+    on_page = _on_page(context.page, index.part_owners.get(folded, ()))
     exact = sorted(c for c in on_page if index.sequences[c] != (folded,))
     prefix: list[str] = []
     if len(folded) >= PREFIX_MIN_LEN and folded.isalpha():
-        prefixed = context.page & index.prefix_owners.get(folded, _NO_OWNERS)
+        prefixed = _on_page(context.page, index.prefix_owners.get(folded, ()))
         prefix = sorted(c for c in prefixed if c not in exact)
     return [(form, owners) for form, owners in (("part", exact), ("prefix", prefix)) if owners]
 
-
-_NO_OWNERS: frozenset[str] = frozenset()
 
 
 def _nearest(owners: list[str], context: CommentContext) -> str:
@@ -536,7 +565,7 @@ def _accept_partial(
         public=folded in index.public,
         function_word=is_function_word(folded),
         owner_parts=owner_parts,
-        spelling=index.part_spellings[owner].get(folded, word.group(0)),
+        spelling=_part_spellings(index.spellings[owner]).get(folded, word.group(0)),
     )
     return ADDRESSED if addressed(text, word.start(), word.end(), ordinary) else None
 
@@ -552,7 +581,7 @@ def _nickname(
     """A prefix of a handle's piece ("Prom") used as a nickname: after a greeting, or
     closed by punctuation in a reply to its commenter."""
     piece = next(p for p in index.sequences[owner] if p.startswith(folded))
-    written = index.part_spellings[owner].get(piece, piece)[: len(word.group(0))]
+    written = _part_spellings(index.spellings[owner]).get(piece, piece)[: len(word.group(0))]
     f = features(text, word.start(), word.end(), frozenset(index.sequences[owner]), written)
     if f.at:
         return True
