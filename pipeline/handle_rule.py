@@ -16,20 +16,21 @@ audit (:mod:`pipeline.audit`, which refuses a release with one):
   "Ostranian").
 * A distinctive form is replaced wherever it occurs, on any page.
 * An ordinary form is replaced only where a text uses it to name or address
-  a commenter of its own page (:func:`addressed`): after "@"; after a
+  a commenter of its own page (:func:`addressed`): after "@" (or "@ "); after a
   greeting ("Hey Cat", "Good point, Will"); as a vocative at the start of the
   comment or of a line, in a reply to that commenter ("the real one, you are
   wrong") or, for a part of a longer handle, anywhere on the page ("david,
   please"); as a vocative at the end of a sentence ("You were right Jerry :)");
   as the subject of reported speech or a naming phrase ("as Cat said", "Cat
-  is right", "according to Cat", "Cat's point"); or, in a reply to that
+  is right", "according to Cat", "Cat's point"); alone on a line of the
+  comment (a signature, or whom a reply answers: "nest", "TRISTAN"); or, in a reply to that
   commenter, capitalised as a name in mid-sentence ("I agree with Jerry
   here"). Never: joined by a hyphen ("Pro-West"), after a title or next to
   another name ("Mr Putin", "John Kerry", "spokeswoman Aisha Novak"), after a
   determiner ("The general said"), opening a list or an apposition ("Cat,
   dog and parrot", "Joe, the plumber, ..."), a part in the commenter's own
-  comment; a function word ("as", "be", "any") or an interjection ("ok", "Jo")
-  only after "@" or a greeting;
+  comment; a function word ("as", "be", "any") only after "@" or a greeting,
+  an interjection ("ok", "Jo") at the start of a sentence only after a greeting;
   a name the articles use ("Putin") only after "@", a greeting, at the start
   or as the subject of reported speech. "Capitalised as a name" means as the
   handle writes it or capitalised, and counts for nothing in German text
@@ -58,6 +59,7 @@ DISTINCTIVE_MIN_LEN = 4
 CUES_DIR = Path(__file__).resolve().parent / "addressing"
 
 _OPENERS = " \t\"'“‘(*[•"
+_SIGNATURE_MARKS = " \t\u00a0-–—~"
 _VOCATIVE_PUNCT = re.compile(r"\s*(?:,|…|\.\.\.|:(?!-?[)(DPp3])|!|\s[-–—]\s|[-–—]\s)")
 _TRAILING = re.compile(
     r"[\s,.!?…]*(?:(?:[:;=]-?[)(DPp3/\\]+|<3|[xX][dD]|[\U0001F300-\U0001FAFF\u2600-\u27BF])"
@@ -278,7 +280,7 @@ class Features:
 
     @cached_property
     def at(self) -> bool:
-        return self.before.endswith("@")
+        return self.before.endswith(("@", "@ "))  # "@ boulga" too
 
     @cached_property
     def strong_greeting(self) -> bool:
@@ -291,6 +293,16 @@ class Features:
     @cached_property
     def sentence_initial(self) -> bool:
         return self.stripped == "" or self.stripped[-1] in ".!?…\n:”\""
+
+    @cached_property
+    def own_line(self) -> bool:
+        """Alone on its line (a signature, or whom a reply answers: "nest", "TRISTAN")."""
+        line_before = self.before[self.before.rfind("\n") + 1 :]
+        return (
+            "\n" in self.before + self.after
+            and line_before.strip(_SIGNATURE_MARKS) == ""
+            and self.line_after.strip(_SIGNATURE_MARKS + ".!") == ""
+        )
 
     @cached_property
     def punct_after(self) -> bool:
@@ -454,8 +466,12 @@ def addressed(text: str, start: int, end: int, form: OrdinaryForm) -> bool:
         return True
     if f.hyphenated:
         return False
-    if form.function_word or text[start:end].casefold() in interjections():
-        return f.strong_greeting and (f.punct_after or f.trailing)  # "as", "Jo" ("yeah")
+    if form.function_word:
+        return f.strong_greeting and (f.punct_after or f.trailing)  # "as", "be"
+    if f.own_line and not f.hyphenated:
+        return True  # a signature, or a line naming whom the comment answers
+    if text[start:end].casefold() in interjections() and f.sentence_initial:
+        return f.strong_greeting  # "Jo, das stimmt" ("yeah"); "Danke Jo!"
     if form.is_author and not form.whole:
         return False  # "David" in David Leach's own comment; his whole handle is hidden
     if f.continuation:

@@ -480,7 +480,8 @@ def _accept_full(
     """Why this spelling of a whole handle is replaced (a kind), or None to keep it."""
     if index.distinctive[canonical]:
         return FULL_HANDLE  # a distinctive full handle never survives, on any page
-    if not text[:start].endswith("@") and _part_of_someone_nearer(canonical, context, index):
+    at = text[:start].endswith(("@", "@ "))
+    if not at and _part_of_someone_nearer(canonical, context, index):
         return None  # "Olga" in a reply to "Olga Okafor": the part pass finds her
     form = OrdinaryForm(
         whole=True,

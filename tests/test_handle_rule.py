@@ -11,7 +11,7 @@ from pipeline.mentions import CommentContext, HandleIndex, find_mentions
 from pipeline.pseudonyms import canonical_handle
 
 PAGE = ["the real one", "Cat", "Will", "Ostranian Patriot", "Sonnenschein", "FlorianGeyer",
-        "The General", "Jo", "Joe from Kansas"]
+        "The General", "Jo", "Joe from Kansas", "nest", "Robert Müller"]
 INDEX = HandleIndex(PAGE, frozenset())
 
 
@@ -66,6 +66,12 @@ def _replaced(text: str, thread: tuple[str, ...] = ()) -> list[str]:
         ("Jo, das stimmt nicht ganz.", ("Jo",), []),
         ("Danke Jo!", (), ["Jo"]),
         ("Even in Kansas people laugh at this.", ("Joe from Kansas",), []),
+        ("Nur weiter Jo, immer weiter.", ("Jo",), ["Jo"]),
+        ("@ Cat read it", (), ["Cat"]),
+        # alone on a line: a signature, or whom the comment answers (real pages)
+        ("Den Kindern hat es geschmeckt.\n\nnest", (), ["nest"]),
+        ("Jo, da bin ich auch dabei.\n\nRobert Müller", (), ["Robert Müller"]),
+        ("I had a nest of wasps in my garden.", (), []),
     ],
 )
 def test_ordinary_forms_only_where_they_name_or_address(text, thread, expected):
