@@ -186,6 +186,7 @@ class Cues:
     possessed: re.Pattern[str]
     determiner: re.Pattern[str]
     place_before: re.Pattern[str]
+    sign_off: re.Pattern[str]  # a line that holds at most a greeting: what may precede a signature
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -237,6 +238,7 @@ def cues(language: str | None = None) -> Cues:
         possessed=re.compile(rf"(?i)['’]s\s+(?:{possessed})\b"),
         determiner=re.compile(rf"(?i)(?:^|[^\w])(?:{determiners})\s+$"),
         place_before=re.compile(rf"(?i)(?:^|[^\w])(?:{places})\s+$"),
+        sign_off=re.compile(rf"(?i)[\s\-–—~]*(?:(?:{greeting})[\s,!]*)?"),
     )
 
 
@@ -296,11 +298,12 @@ class Features:
 
     @cached_property
     def own_line(self) -> bool:
-        """Alone on its line (a signature, or whom a reply answers: "nest", "TRISTAN")."""
+        """Alone on its line, or after a greeting only (a signature, or whom a reply
+        answers: "nest", "TRISTAN", "Lg nada.")."""
         line_before = self.before[self.before.rfind("\n") + 1 :]
         return (
             "\n" in self.before + self.after
-            and line_before.strip(_SIGNATURE_MARKS) == ""
+            and self.cue.sign_off.fullmatch(line_before) is not None
             and self.line_after.strip(_SIGNATURE_MARKS + ".!") == ""
         )
 

@@ -72,6 +72,7 @@ def _replaced(text: str, thread: tuple[str, ...] = ()) -> list[str]:
         ("Den Kindern hat es geschmeckt.\n\nnest", (), ["nest"]),
         ("Jo, da bin ich auch dabei.\n\nRobert Müller", (), ["Robert Müller"]),
         ("I had a nest of wasps in my garden.", (), []),
+        ("Drück dich!\n\nLg nest.", (), ["nest"]),
     ],
 )
 def test_ordinary_forms_only_where_they_name_or_address(text, thread, expected):
