@@ -10,7 +10,7 @@ SEEDS  ?= seeds
 DIST   ?= dist
 KEY_FILE ?= $(CORPUS_PSEUDONYM_KEY_FILE)
 
-.PHONY: venv release validate test lint eval-parse eval-anonymise eval-language bench bench-dedupe bench-parse bench-pipeline clean
+.PHONY: venv release validate test lint eval-parse eval-anonymise eval-language bench bench-dedupe bench-parse bench-pipeline bench-anonymise clean
 
 venv: $(STAMP)
 
@@ -56,6 +56,9 @@ bench-pipeline: $(STAMP)
 # Parse time of one page of 1,000 vs 20,000 comments (BENCH_PARSE_* settings: see the module).
 bench-parse: $(STAMP)
 	$(PY) -m pipeline.bench.parse_scaling
+
+bench-anonymise: $(STAMP)
+	$(PY) -m pipeline.bench.anonymise
 
 # Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
 bench: $(STAMP) bench-dedupe bench-parse bench-pipeline

@@ -1,52 +1,59 @@
 """The leak audit: no commenter handle may appear anywhere in a release.
 
-``audit_release(release_dir, raw_handles, common_words)`` scans every file of
-a release directory - every string column of every Parquet file, each shard
-of a sharded table included (with pyarrow.compute, one combined
-case-insensitive RE2 pattern per batch of handles, so it scales to millions
-of rows), every other file as text lines (JSON, Markdown, CFF, YAML,
-checksums), and every file name - for:
+``audit_release(release_dir, raw_handles, comment_handles)`` checks a release
+directory against the handle rule (:mod:`pipeline.handle_rule`), the same
+definition the anonymise stage and its last sweep apply:
 
-* every raw handle that is not a common word (case-insensitive, bounded by
-  non-letters/digits, white space inside a handle matching any white space);
-* in comment text (``comments`` table, ``text`` column) also every
-  *distinctive part* of a handle: a word or camelCase piece of >= 4
-  characters that is not a common word ("Promitheas", "hamilton").
+* every *distinctive* form of a raw handle - the whole handle when a word of
+  it is not an ordinary word, and in comment text (``comments`` table,
+  ``text`` column) also every distinctive part ("Promitheas", "Ostranian") -
+  anywhere: every string column of every Parquet file, each shard of a
+  sharded table included (one Aho-Corasick pass over the texts for every
+  pattern at once, then case-insensitive RE2 on the rows it flags:
+  :mod:`pipeline.handle_scan`, so it scales with the text, not texts x
+  handles), every other file as text lines (JSON, Markdown, CFF, YAML,
+  checksums), and every file name;
+* every *ordinary* form (the handle "Cat", "the real one"; "Patriot" of
+  "Ostranian Patriot") where a comment text uses it to name or address a
+  commenter of its page ("@Cat", "Hey Cat", "as Cat said"). This needs to
+  know who commented on which page and in which thread:
+  ``comment_handles`` (comment_id, handle) from the build that made the
+  release; without it, this half is not checked.
 
 Every hit fails the release, except: hits in article text (``articles``
 title/body: journalism may name a public figure who shares a name with a
 commenter), and hits in comment text of a part that the articles themselves
-use as a name ("Assad" from the handle "Assad must stay (...)"); those are
-warnings.
+use as a name ("Konashenkov"); those are warnings.
 
 A hit names the file and the place (column and row index, or line number)
-and whether a full handle or a part matched - NEVER the handle or the
-matched text. The raw handles come from the build's pre-anonymisation stage
-output; this module never writes them anywhere. What counts as a handle is
-defined once, in :mod:`pipeline.leak_patterns`, shared with the anonymise
-stage's last sweep, so a release the anonymise stage produced passes this
+and what matched - NEVER the handle or the matched text. The raw handles
+come from the build's pre-anonymisation stage output; this module never
+writes them anywhere. A release the anonymise stage produced passes this
 audit by construction; the audit stays as the independent check of the files
 actually written.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.common_words import ENGLISH
+from pipeline.common_words import ANY_LANGUAGE
 from pipeline.docs.context import TABLES
-from pipeline.leak_patterns import LeakPatterns, leak_patterns, matching_rows
-from pipeline.mentions import public_words
+from pipeline.handle_scan import LiteralScan
+from pipeline.leak_patterns import leak_patterns
+from pipeline.mentions import ADDRESSED, HandleIndex, public_words, rule_mentions, thread_contexts
 from pipeline.shards import table_of_file
 
 FULL_HANDLE = "a commenter handle"
 HANDLE_PART = "a distinctive part of a commenter handle"
+ADDRESSING = "a commenter handle (an ordinary word) used to name or address its commenter"
+_THREAD_COLUMNS = ("comment_id", "article_id", "parent_id", "position", "text")
 _BATCH_ROWS = 65_536
 _ARTICLE_TEXT = {("articles", "title"), ("articles", "body")}
 _COMMENT_TEXT = ("comments", "text")
@@ -95,21 +102,34 @@ class AuditReport:
 
 @dataclass(frozen=True)
 class _Matchers:
-    """Compiled RE2 patterns: full handles, private parts, public parts."""
+    """The patterns behind one automaton (pipeline.handle_scan), and which of its
+    groups are full handles, private parts and public parts."""
 
-    full: tuple[str, ...]
-    private_parts: tuple[str, ...]
-    public_parts: tuple[str, ...]
-    threads: int = 1
+    scan: LiteralScan
+    full: range
+    private_parts: range
+    public_parts: range
+
+    @property
+    def parts(self) -> range:
+        return range(self.private_parts.start, self.public_parts.stop)
 
 
 def audit_release(
     release_dir: Path,
     raw_handles: Iterable[str],
-    common_words: Container[str] = ENGLISH,
+    comment_handles: pa.Table | None = None,
+    ordinary: Container[str] = ANY_LANGUAGE,
 ) -> AuditReport:
+    """Every hit of the handle rule in ``release_dir``.
+
+    ``raw_handles``: every raw handle of the build; ``comment_handles``: its
+    comments' (comment_id, handle), for the ordinary forms (see the module
+    docstring); ``ordinary``: the ordinary words of the texts' language.
+    """
     release_dir = Path(release_dir)
-    matchers = _matchers(set(raw_handles), common_words, _article_names(release_dir))
+    public = _article_names(release_dir)
+    matchers = _matchers(set(raw_handles), ordinary, public)
     report = AuditReport()
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         name = path.relative_to(release_dir).as_posix()
@@ -119,18 +139,74 @@ def audit_release(
             report.hits += _scan_parquet(path, name, matchers)
         else:
             report.hits += _scan_text_file(path, name, matchers)
+    if comment_handles is not None:
+        report.hits += addressing_hits(release_dir, comment_handles, public, ordinary)
     return report
 
 
+def addressing_hits(
+    release_dir: Path, comment_handles: pa.Table, public: frozenset[str], ordinary: Container[str]
+) -> list[AuditHit]:
+    """Ordinary handle forms that released comment texts use to name or address a
+    commenter of their page, by the mention finder the anonymiser uses."""
+    handles = sorted({h for h in comment_handles.column("handle").to_pylist() if h})
+    index = HandleIndex(handles, public, ordinary)
+    hits: list[AuditHit] = []
+    for page in _pages_with_handles(release_dir, comment_handles):
+        contexts = thread_contexts(page["comment_id"], page["parent_id"], page["handle"])
+        for i, context in enumerate(contexts):
+            found = rule_mentions(page["text"][i] or "", context, index)
+            if any(m.kind == ADDRESSED for m in found):
+                place = f"column 'text', row {page['row'][i]}"
+                hits.append(AuditHit(page["file"][i], place, ADDRESSING, True))
+    return sorted(hits, key=lambda hit: (hit.file, int(hit.place.rsplit(" ", 1)[1])))
+
+
+def _pages_with_handles(release_dir: Path, comment_handles: pa.Table) -> Iterator[dict[str, list]]:
+    """The columns of every page of the released comments (all shards) where someone
+    has a handle, in page order; ``handle`` joined from the build by comment_id,
+    ``file`` and ``row`` say where each comment is."""
+    parts = []
+    for path in sorted(release_dir.glob("comments*.parquet")):
+        if table_of_file(path.name) != "comments":
+            continue
+        try:
+            table = pq.read_table(path, columns=list(_THREAD_COLUMNS))
+        except (OSError, pa.ArrowException):
+            continue  # the scan of that file reports it unreadable
+        table = table.append_column("file", pa.array([path.name] * table.num_rows, pa.string()))
+        parts.append(table.append_column("row", pa.array(range(table.num_rows), pa.int64())))
+    if not parts:
+        return
+    handles = comment_handles.select(["comment_id", "handle"]).filter(
+        pc.is_valid(comment_handles.column("handle"))
+    )
+    comments = pa.concat_tables(parts, promote_options="permissive").join(
+        handles, "comment_id", join_type="left outer"
+    )
+    with_handle = pc.unique(comments.filter(pc.is_valid(comments["handle"]))["article_id"])
+    comments = comments.filter(pc.is_in(comments["article_id"], value_set=with_handle))
+    comments = comments.sort_by([("article_id", "ascending"), ("position", "ascending")])
+    columns = {name: comments.column(name).to_pylist() for name in comments.column_names}
+    articles = columns["article_id"]
+    start = 0
+    for end in range(1, len(articles) + 1):
+        if end == len(articles) or articles[end] != articles[start]:
+            yield {name: values[start:end] for name, values in columns.items()}
+            start = end
+
+
 def _matchers(
-    handles: set[str], common_words: Container[str], article_names: frozenset[str]
+    handles: set[str], ordinary: Container[str], article_names: frozenset[str]
 ) -> _Matchers:
-    patterns = leak_patterns(handles, common_words, article_names)
+    patterns = leak_patterns(handles, ordinary, article_names)
+    full, private = len(patterns.full), len(patterns.private_parts)
+    public = len(patterns.public_parts)
     return _Matchers(
-        full=LeakPatterns.re2(patterns.full),
-        private_parts=LeakPatterns.re2(patterns.private_parts),
-        public_parts=LeakPatterns.re2(patterns.public_parts),
-        threads=os.cpu_count() or 1,
+        scan=LiteralScan((*patterns.full, *patterns.private_parts, *patterns.public_parts)),
+        full=range(0, full),
+        private_parts=range(full, full + private),
+        public_parts=range(full + private, full + private + public),
     )
 
 
@@ -153,9 +229,7 @@ def _article_names(release_dir: Path) -> frozenset[str]:
 def _scan_file_name(name: str, matchers: _Matchers) -> list[AuditHit]:
     if _named_by_the_contract(name):
         return []  # "comments.parquet" is no leak of a commenter called "Parquet"
-    names = pa.array([name])
-    patterns = matchers.full + matchers.private_parts + matchers.public_parts
-    if len(matching_rows(names, patterns, matchers.threads)):
+    if len(matchers.scan.matching_rows(pa.array([name]))):
         return [AuditHit(name, "file name", FULL_HANDLE + " or a part of one", True)]
     return []
 
@@ -179,7 +253,7 @@ def _named_by_the_contract(name: str) -> bool:
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:
     lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    rows = matching_rows(pa.array(lines, pa.string()), matchers.full, matchers.threads)
+    rows = matchers.scan.matching_rows(pa.array(lines, pa.string()), matchers.full)
     return [AuditHit(name, f"line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
@@ -212,18 +286,19 @@ def _string_columns(batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array]]:
 def _scan_column(
     values: pa.Array, where: tuple[str, str], name: str, offset: int, matchers: _Matchers
 ) -> list[AuditHit]:
-    checks: list[tuple[tuple[str, ...], str, bool]] = [(matchers.full, FULL_HANDLE, True)]
+    checks: list[tuple[range, str, bool]] = [(matchers.full, FULL_HANDLE, True)]
     if where in _ARTICLE_TEXT:
-        parts = matchers.private_parts + matchers.public_parts
-        checks = [(matchers.full, FULL_HANDLE, False), (parts, HANDLE_PART, False)]
+        checks = [(matchers.full, FULL_HANDLE, False), (matchers.parts, HANDLE_PART, False)]
     elif where == _COMMENT_TEXT:
         checks += [
             (matchers.private_parts, HANDLE_PART, True),
             (matchers.public_parts, HANDLE_PART + " that the articles use as a name", False),
         ]
+    wanted = set().union(*(groups for groups, _, _ in checks))
+    found = matchers.scan.rows_by_group(values, wanted)  # one pass for every check
     hits = []
-    for patterns, what, failure in checks:
-        for row in matching_rows(values, patterns, matchers.threads):
+    for groups, what, failure in checks:
+        for row in sorted(r for r, indices in found.items() if any(i in groups for i in indices)):
             place = f"column {where[1]!r}, row {offset + int(row)}"
             hits.append(AuditHit(name, place, what, failure))
     return hits

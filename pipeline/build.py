@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rich.console import Console
 
+from pipeline.build_manifest import clear_manifest, write_manifest
 from pipeline.config import contact_address
 from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.errors import LeakFound
@@ -42,6 +43,8 @@ from pipeline.stages import anonymise, dedupe, ingest, parse, release
 from pipeline.versions import is_version, parse_version
 
 PARTITION_PAGES = 1000
+# What the leak audit needs from the build: who wrote each comment (raw handles).
+HANDLE_COLUMNS = ["comment_id", "handle"]
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,7 @@ def run_stages(
     partition_pages: int = PARTITION_PAGES,
 ) -> Runner:
     """Every stage, in order, through the runner; their outputs end up under ``build_dir``."""
+    clear_manifest(build_dir)  # these outputs will belong to this build only
     runner = Runner(build_dir, console, executor=executor)
     runner.provide_parts("seeds", "files", seed_partitions(seeds_dir, partition_pages))
     specs = stage_specs(key)
@@ -265,6 +269,7 @@ def publish_release(
         )
     seconds = time.perf_counter() - publish_started
     runner.console.print(f"[bold green]✓ publish[/] in {seconds:.2f}s")
+    write_manifest(runner.build_dir, outcome.path, version, preview)
     return BuildResult(outcome, preview, ctx.key_fingerprint, runner.runs, seconds, publish_started)
 
 
@@ -278,7 +283,7 @@ def _publish_locked(
     date: str | None,
     max_rows_per_file: Mapping[str, int],
 ) -> tuple[PublishOutcome, ReleaseContext]:
-    raw_handles = _raw_handles(runner.read_parts("parse", "comments", ["handle"]))
+    comment_handles = _comment_handles(runner.read_parts("dedupe", "comments", HANDLE_COLUMNS))
     tables = {name: runner.read("release", name) for name in TABLES}
     ctx = ReleaseContext(
         version=version,
@@ -297,29 +302,34 @@ def _publish_locked(
         outcome = publish_atomically(
             lambda out_dir: write_release_files(ctx, out_dir, _document_writers()),
             target,
-            on_written=lambda out_dir: _audit(out_dir, raw_handles),
+            on_written=lambda out_dir: _audit(out_dir, comment_handles),
             replace_existing=preview,
         )
     return outcome, ctx
 
 
-def _raw_handles(parts: Iterable[pa.Table]) -> list[str]:
-    """Every distinct raw handle, from the handle column a partition at a time."""
-    distinct = [pc.unique(part["handle"]) for part in parts]
-    unique = pc.unique(pa.chunked_array(distinct, pa.string())).to_pylist() if distinct else []
-    return sorted(h for h in unique if h)
+def _comment_handles(parts: Iterable[pa.Table]) -> pa.Table:
+    """(comment_id, handle) of every comment with a handle, a partition at a time."""
+    kept = [part.filter(pc.is_valid(part["handle"])) for part in parts]
+    if not kept:
+        return pa.table({name: pa.array([], pa.string()) for name in HANDLE_COLUMNS})
+    return pa.concat_tables(kept)
 
 
-def _audit(out_dir: Path, raw_handles: list[str]) -> None:
+def _audit(out_dir: Path, comment_handles: pa.Table) -> None:
     from pipeline.audit import audit_release
 
-    report = audit_release(out_dir, raw_handles)
+    report = audit_release(out_dir, distinct_raw_handles(comment_handles), comment_handles)
     if report.failures:
         places = "; ".join(hit.describe() for hit in report.failures[:5])
         raise LeakFound(
             f"privacy audit: {len(report.failures)} commenter handle occurrence(s) in the "
             f"release ({places}); nothing was published"
         )
+
+
+def distinct_raw_handles(comment_handles: pa.Table) -> list[str]:
+    return sorted(h for h in pc.unique(comment_handles["handle"]).to_pylist() if h)
 
 
 def _document_writers() -> list:

@@ -82,8 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         help="re-check a release on disk",
         description=(
             "Check a release directory: checksums, datapackage.json, pandera and Frictionless on "
-            "every table, keys across tables, and the privacy audit when BUILD holds the raw "
-            "stage outputs. Lists every problem; exits non-zero if there is any."
+            "every table, keys across tables, and the privacy audit when BUILD holds the stage "
+            "outputs of the build that made this release (else the audit is skipped, and it "
+            "says why). Lists every problem; exits non-zero if there is any."
         ),
     )
     validate.add_argument("release_dir", type=Path, help="DIST/X.Y.Z")
@@ -173,7 +174,10 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 def _validate(args: argparse.Namespace, console: Console) -> int:
     from pipeline.validate import validate_release
 
-    problems, warnings = validate_release(args.release_dir, build_dir=args.build)
+    notes: list[str] = []
+    problems, warnings = validate_release(args.release_dir, build_dir=args.build, notes=notes)
+    for note in notes:
+        console.print(note, markup=False)
     for warning in warnings:
         console.print(f"warning: {warning}", markup=False)
     for problem in problems:

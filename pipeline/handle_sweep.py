@@ -3,109 +3,129 @@ anything the leak audit would call a commenter handle.
 
 Mentions are found and replaced first, with their context
 (:mod:`pipeline.mentions`: who is on the page, whether a word is used as a
-name). That logic decides *how* a mention is replaced; it can also miss one:
-a handle written in another case ("xx_99_xx, please read"), a handle of
-common words used as a name ("Mr. T is right"), a handle the parse got wrong
-(a body line taken for a handle is then a "handle" everywhere it occurs).
-The audit refuses a release with any of these, so the stage makes sure there
-are none: every comment text is matched against the audit's own patterns
-(:mod:`pipeline.leak_patterns`: full handles and private distinctive parts,
-RE2 over the whole column), and in the few texts that match, each match is
-replaced by a pseudonym. Which one: the pseudonyms of the handles that spell
-it, preferring handles on the same page, then the smallest pseudonym (any
-choice hides the handle; this one is deterministic).
+name). That logic can miss a distinctive form: a handle written in another
+case or spacing the mention finder does not spell ("xx_99_xx", "MR. T"), a
+handle the parse got wrong (a body line taken for a handle is then a
+"handle" everywhere it occurs). And replacing one mention can change the
+context of another. The audit refuses a release with any of these, so the
+stage makes sure there are none, with the audit's own definition
+(:mod:`pipeline.handle_rule`):
 
-Public parts (names the articles use, "Assad") are left to the mention logic
-and are audit warnings, not failures. The sweep costs one vectorised pass
-over the texts; Python only touches the rows that match. Its count is in the
-stage report (``handles_swept``) when it is not zero: a non-zero count is
-the mention logic or the parse missing something, worth a look.
+* distinctive forms: every comment text is matched against the audit's
+  patterns (:mod:`pipeline.leak_patterns`: full handles and private
+  distinctive parts, RE2 over the whole column), and in the texts that match,
+  each match is replaced by a pseudonym. Which one: the pseudonyms of the
+  handles that spell it, preferring handles on the same page, then the
+  smallest pseudonym (any choice hides the handle; this one is
+  deterministic);
+* ordinary forms used to address a commenter: the mention finder is run again
+  on every text the first pass or the patterns changed, and what the rule
+  requires (not the nickname extras) is replaced. A text nothing changed
+  needs no second look: the first pass was that same finder on that same
+  text.
 
-Pure: arrays in, arrays out; never logs a handle or a text.
+Pseudonyms already written (``u_`` and ten base32 characters) and identifier
+marks are opaque: nothing inside them is a handle. Public parts (names the
+articles use) are left to the mention logic and are audit warnings, not
+failures. The sweep's count is in the stage report (``sweep_replacements``):
+a non-zero count is the mention logic or the parse missing something, worth
+a look.
+
+Pure: strings and arrays in, strings and spans out; never logs a handle or a text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pipeline.errors import CorpusError
-from pipeline.leak_patterns import LeakPatterns, rows_by_group
+from pipeline.leak_patterns import LeakPatterns, PatternGroup
+from pipeline.mentions import OPAQUE_RE, CommentContext, HandleIndex, rule_mentions
+
+SWEEP = "sweep"
+MAX_ROUNDS = 4
 
 
 class SweepFailed(CorpusError):
     """A text still matches a handle pattern after the sweep (a bug, never data)."""
 
 
-def sweep_texts(
-    texts: pa.Array,
-    pages: pa.Array,
-    handles: pa.Array,
-    pseudonyms: Mapping[str, str],
-    patterns: LeakPatterns,
-) -> tuple[pa.Array, int]:
-    """``texts`` with every remaining handle or private part replaced, and how
-    many replacements were made.
+@dataclass(frozen=True)
+class Replacement:
+    """text[start:end] of the ORIGINAL text becomes ``replacement``; ``kind`` says why."""
 
-    ``pages[i]`` and ``handles[i]`` are row i's article id and raw handle (the
-    page's handles are preferred owners of an ambiguous match); ``pseudonyms``
-    maps every raw handle to its pseudonym.
+    start: int
+    end: int
+    replacement: str
+    kind: str
+    count: int = 1  # identifiers: one replacement may cut several URL parameters
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What the sweep needs to know about one comment and the release."""
+
+    comment: CommentContext
+    page_handles: frozenset[str]  # raw handles of the comment's page
+    index: HandleIndex
+    patterns: LeakPatterns
+    by_raw: Mapping[str, str]  # raw handle -> pseudonym
+    by_canonical: Mapping[str, str]  # canonical handle -> pseudonym
+
+
+def sweep_comment(
+    original: str,
+    first_pass: Sequence[Replacement],
+    groups: Sequence[PatternGroup],
+    ctx: SweepContext,
+) -> list[Replacement]:
+    """``first_pass`` plus what the sweep adds (kind ``sweep``), all on the original text.
+
+    ``groups`` are the pattern groups that flagged the text (may be empty).
     """
-    groups = (*patterns.full, *patterns.private_parts)
-    hits = rows_by_group(texts, groups)
-    if not hits:
-        return texts, 0
-    on_page = _handles_by_page(pages, handles, hits)
-    values = texts.to_pylist()
-    swept = 0
-    for row, group_indices in sorted(hits.items()):
-        row_groups = [groups[i] for i in group_indices]
-        replacements = []
-        for start, end in _spans(values[row], row_groups):
-            owners = patterns.owners(values[row][start:end], row_groups)
-            if not owners:
-                raise SweepFailed("anonymise: a handle pattern matched text that spells no handle")
-            page_handles = on_page.get(pages[row].as_py(), frozenset())
-            replacements.append((start, end, _pseudonym(owners, page_handles, pseudonyms)))
-        values[row] = apply_replacements(values[row], replacements)
-        swept += len(replacements)
-    result = pa.array(values, pa.string())
-    still = rows_by_group(result.take(pa.array(sorted(hits), pa.int64())), groups)
-    if still:
-        raise SweepFailed(
-            f"anonymise: {len(still)} comment text(s) still match a handle pattern after "
-            "the sweep (pattern and locator disagree); nothing was published"
+    replacements = sorted(first_pass, key=lambda r: r.start)
+    for _ in range(MAX_ROUNDS):
+        text, outputs = apply_with_outputs(original, replacements)
+        found = _leftovers(text, outputs, groups, ctx)
+        if not found:
+            return replacements
+        replacements = sorted(
+            replacements + [_back(start, end, pseudonym, replacements) for start, end, pseudonym
+                            in found],
+            key=lambda r: r.start,
         )
-    return result, swept
+    raise SweepFailed(
+        f"anonymise: a comment text still holds a handle form after {MAX_ROUNDS} sweeps "
+        "(the rule and its finder disagree); nothing was published"
+    )
 
 
-def _handles_by_page(
-    pages: pa.Array, handles: pa.Array, hits: Mapping[int, list[int]]
-) -> dict[str, frozenset[str]]:
-    """The raw handles of the pages that have a flagged row."""
-    wanted = pc.unique(pages.take(pa.array(sorted(hits), pa.int64())))
-    mask = pc.fill_null(pc.is_in(pages, value_set=wanted), False)
-    rows = pa.table({"page": pages.filter(mask), "handle": handles.filter(mask)})
-    found: dict[str, set[str]] = {}
-    for page, handle in zip(
-        rows.column("page").to_pylist(), rows.column("handle").to_pylist(), strict=True
-    ):
-        if handle:
-            found.setdefault(page, set()).add(handle)
-    return {page: frozenset(hs) for page, hs in found.items()}
-
-
-def _spans(text: str, groups: list) -> list[tuple[int, int]]:
-    """Non-overlapping match spans in ``text``: longest first where they overlap."""
-    found = [m.span() for group in groups for m in group.python.finditer(text)]
-    found.sort(key=lambda span: (-(span[1] - span[0]), span[0]))
-    chosen: list[tuple[int, int]] = []
-    for start, end in found:
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
+def _leftovers(
+    text: str, outputs: list[tuple[int, int]], groups: Sequence[PatternGroup], ctx: SweepContext
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, pseudonym) in ``text``: longest first where they overlap."""
+    found: list[tuple[int, int, str]] = []
+    for start, end in _pattern_spans(text, groups):
+        owners = ctx.patterns.owners(text[start:end], groups)
+        if not owners:
+            raise SweepFailed("anonymise: a handle pattern matched text that spells no handle")
+        found.append((start, end, _pseudonym(owners, ctx.page_handles, ctx.by_raw)))
+    for mention in rule_mentions(text, ctx.comment, ctx.index):
+        found.append((mention.start, mention.end, ctx.by_canonical[mention.handle]))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    chosen: list[tuple[int, int, str]] = []
+    blocked = list(outputs) + [m.span() for m in OPAQUE_RE.finditer(text)]
+    for start, end, pseudonym in found:
+        if all(end <= s or start >= e for s, e, _ in chosen) and all(
+            end <= s or start >= e for s, e in blocked
+        ):
+            chosen.append((start, end, pseudonym))
     return sorted(chosen)
+
+
+def _pattern_spans(text: str, groups: Sequence[PatternGroup]) -> list[tuple[int, int]]:
+    return [m.span() for group in groups for m in group.python.finditer(text)]
 
 
 def _pseudonym(
@@ -113,6 +133,24 @@ def _pseudonym(
 ) -> str:
     local = [h for h in owners if h in page_handles] or list(owners)
     return min(pseudonyms[h] for h in local)
+
+
+def apply_with_outputs(
+    text: str, replacements: Sequence[Replacement]
+) -> tuple[str, list[tuple[int, int]]]:
+    """The text with non-overlapping replacements applied, and where each output now is."""
+    pieces: list[str] = []
+    outputs: list[tuple[int, int]] = []
+    cursor = length = 0
+    for r in sorted(replacements, key=lambda r: r.start):
+        kept = text[cursor : r.start]
+        pieces += [kept, r.replacement]
+        length += len(kept)
+        outputs.append((length, length + len(r.replacement)))
+        length += len(r.replacement)
+        cursor = r.end
+    pieces.append(text[cursor:])
+    return "".join(pieces), outputs
 
 
 def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> str:
@@ -124,3 +162,14 @@ def apply_replacements(text: str, replacements: list[tuple[int, int, str]]) -> s
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _back(start: int, end: int, pseudonym: str, applied: Sequence[Replacement]) -> Replacement:
+    """A span of the replaced text (outside every output) as a span of the original."""
+    shift = 0
+    for r in applied:  # sorted by start
+        output_start = r.start + shift
+        if output_start >= end:
+            break
+        shift += len(r.replacement) - (r.end - r.start)
+    return Replacement(start - shift, end - shift, pseudonym, SWEEP)

@@ -1,23 +1,30 @@
-"""What counts as a commenter handle in released text: one definition, used by
-the leak audit (which refuses a release that contains one) and by the
-anonymise stage's last sweep (which makes sure none is left).
+"""What of a commenter handle may appear nowhere in released text, as patterns:
+the *distinctive* forms of the handle rule (:mod:`pipeline.handle_rule`),
+used by the leak audit (which refuses a release that contains one) and by
+the anonymise stage's last sweep (which makes sure none is left). The rule's
+other half, ordinary forms used to address a commenter, depends on the page
+and is checked with the mention finder, not with patterns.
 
 For a set of raw handles:
 
-* a *full handle* is a handle that is not a single common word, matched from
-  its first to its last letter or digit, case-insensitively, white space
+* a *full handle* is a distinctive handle (one with a word that is not an
+  ordinary word, :func:`pipeline.handle_rule.is_distinctive_handle`), matched
+  from its first to its last letter or digit, case-insensitively, white space
   inside it matching any run of white space ("Dr. Pro Liv", "xX_99_Xx");
 * a *distinctive part* is a word or camelCase piece of a handle of four or
-  more characters that is not a common word ("Promitheas", "hamilton"; see
-  :func:`pipeline.mentions.distinctive_parts`). Parts the articles use as a
-  name (``article_names``: "Assad") are *public*: the audit only warns about
-  them in comment text, and the sweep leaves them alone.
+  more characters that is not an ordinary word ("Promitheas", "Ostranian").
+  Parts the articles use as a name (``article_names``: "Konashenkov") are
+  *public*: the audit only warns about them in comment text, and the sweep
+  leaves them alone.
 
 Every match is bounded by non-letters/digits on both sides. The patterns are
-RE2 (for pyarrow.compute over whole columns) and, spelled the same way, Python
-``re`` (to find where in one text a flagged match is). Literals are grouped
+RE2 (for pyarrow.compute) and, spelled the same way, Python ``re`` (to find
+where in one text a flagged match is). Literals are grouped
 :data:`PATTERNS_PER_REGEX` to a pattern; each group keeps its literals, so a
-flagged row is searched only with the groups that flagged it.
+flagged row is searched only with the groups that flagged it. Which rows a
+group flags is found by :mod:`pipeline.handle_scan` (one pass for all
+groups); :func:`rows_by_group` and :func:`matching_rows` here run every group
+over every row: the reference it must equal.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.mentions import WORD_RE, distinctive_parts
+from pipeline.handle_rule import WORD_RE, distinctive_parts, is_distinctive_handle
 
 # Literals per RE2 pattern. Measured on 30k comments against 21k and 51k literals:
 # 1000 is about 2x faster than 200 (fewer passes) and than 2000+ (RE2's DFA
@@ -103,20 +110,21 @@ class LeakPatterns:
 
 
 def leak_patterns(
-    handles: Iterable[str], common_words: Container[str], article_names: frozenset[str]
+    handles: Iterable[str], ordinary: Container[str], article_names: frozenset[str]
 ) -> LeakPatterns:
-    """The patterns for a release whose raw handles are ``handles``."""
+    """The patterns for a release whose raw handles are ``handles``, in a text whose
+    ordinary words are ``ordinary`` (pipeline.common_words.OrdinaryWords)."""
     distinct = sorted(set(handles))
     full_owners: dict[str, list[str]] = {}
     full_literals: dict[str, str] = {}
     part_owners: dict[str, list[str]] = {}
     for handle in distinct:
         core = handle_core(handle)
-        if core and not is_common(handle, common_words):
+        if core and is_distinctive_handle(handle, ordinary, article_names):
             key = spelling_key(core)
             full_owners.setdefault(key, []).append(handle)
             full_literals.setdefault(literal(core), key)
-        for part in distinctive_parts(handle, common_words):
+        for part in distinctive_parts(handle, ordinary):
             part_owners.setdefault(spelling_key(part), []).append(handle)
     private = sorted(literal(p) for p in part_owners if p not in article_names)
     public = sorted(literal(p) for p in part_owners if p in article_names)
@@ -127,13 +135,6 @@ def leak_patterns(
         full_owners={k: tuple(v) for k, v in full_owners.items()},
         part_owners={k: tuple(v) for k, v in part_owners.items() if k not in article_names},
     )
-
-
-def is_common(handle: str, common_words: Container[str]) -> bool:
-    """A handle that is one common word ("Cat"): matched as a full handle it
-    would flag ordinary prose, so only the mention logic looks for it."""
-    words = WORD_RE.findall(handle)
-    return len(words) == 1 and words[0].casefold() in common_words
 
 
 def handle_core(handle: str) -> str:
@@ -153,16 +154,15 @@ def spelling_key(text: str) -> str:
 def literal(text: str) -> str:
     """``text`` as a literal valid in RE2 and Python ``re``: ASCII punctuation
     escaped, each run of white space matching any white space."""
-    pieces: list[str] = []
-    for char in text:
-        if char.isspace():
-            if not pieces or pieces[-1] != r"\s+":
-                pieces.append(r"\s+")
-        elif char.isascii() and not char.isalnum():
-            pieces.append("\\" + char)
-        else:
-            pieces.append(char)
-    return "".join(pieces)
+    return r"\s+".join(piece.translate(_ESCAPES) for piece in _WHITESPACE.split(text))
+
+
+_WHITESPACE = re.compile(r"\s+")
+_ESCAPES = {
+    code: "\\" + chr(code)
+    for code in range(128)
+    if not chr(code).isalnum() and not chr(code).isspace()
+}
 
 
 def unescaped(lit: str) -> str:

@@ -15,8 +15,11 @@ Checks, collecting every problem rather than stopping at the first:
    cross-table checks (foreign keys, threading, n_comments, kept ids).
 4. Frictionless on every file (all rows up to the runner's row limit, a
    deterministic sample above it).
-5. The privacy leak audit, when the build's pre-anonymisation output
-   (BUILD/parse/comments.parquet) is at hand.
+5. The privacy leak audit, against the raw handles of the build that made
+   this release (BUILD/dedupe/comments, its ``comment_id`` and ``handle``),
+   and only that build: ``BUILD/release-manifest.json`` must name this
+   release (pipeline/build_manifest.py). Otherwise the audit is skipped and a
+   warning says why; everything else is still checked.
 
 Never prints a commenter handle: audit hits name the file and place only.
 """
@@ -28,8 +31,10 @@ import re
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.build_manifest import matching_build
 from pipeline.docs.context import TABLES
 from pipeline.publish import CHECKSUMS, sha256_file
 from pipeline.runner import FRICTIONLESS_ROW_LIMIT, frictionless_problems
@@ -223,29 +228,39 @@ def table_and_relation_problems(
     return problems
 
 
-def raw_handle_files(build_dir: Path | None) -> list[Path]:
-    """The parse stage's comment files (whole table or partitions), if at hand."""
-    if build_dir is None:
-        return []
-    whole = build_dir / "parse" / "comments.parquet"
+def raw_handle_files(build_dir: Path) -> list[Path]:
+    """The dedupe stage's comment files (whole table or partitions): who wrote what."""
+    whole = build_dir / "dedupe" / "comments.parquet"
     if whole.is_file():
         return [whole]
-    return sorted((build_dir / "parse" / "comments").glob("part-*.parquet"))
+    return sorted((build_dir / "dedupe" / "comments").glob("part-*.parquet"))
 
 
-def audit_problems(release_dir: Path, build_dir: Path | None) -> tuple[list[str], list[str]]:
-    """Leak-audit failures and warnings, when the raw handles are at hand."""
-    files = raw_handle_files(build_dir)
-    if not files:
-        return [], []
+def audit_problems(
+    release_dir: Path, build_dir: Path | None
+) -> tuple[list[str], list[str], str]:
+    """Leak-audit failures and warnings (one says why when the audit is skipped), and
+    the audit's verdict when it ran (one line, else "")."""
+    match = matching_build(release_dir, build_dir)
+    files = raw_handle_files(build_dir) if match.matches and build_dir is not None else []
+    if not match.matches or not files:
+        reason = match.reason if not match.matches else f"{build_dir}/dedupe holds no comments"
+        return [], [f"privacy audit skipped: {reason}"], ""
     from pipeline.audit import audit_release
+    from pipeline.build import distinct_raw_handles
 
-    handles = pa.concat_tables(pq.read_table(p, columns=["handle"]) for p in files)["handle"]
-    report = audit_release(release_dir, sorted(h for h in set(handles.to_pylist()) if h))
+    comment_handles = _with_handles(files)
+    report = audit_release(release_dir, distinct_raw_handles(comment_handles), comment_handles)
     return (
         [f"privacy: {hit.describe()}" for hit in report.failures],
         [f"privacy (allowed): {hit.file}, {hit.place}: {hit.what}" for hit in report.warnings],
+        f"{report.summary()} {match.reason}",
     )
+
+
+def _with_handles(files: list[Path]) -> pa.Table:
+    table = pa.concat_tables(pq.read_table(p, columns=["comment_id", "handle"]) for p in files)
+    return table.filter(pc.is_valid(table["handle"]))
 
 
 def validate_release(
@@ -253,13 +268,17 @@ def validate_release(
     *,
     build_dir: Path | None = None,
     row_limit: int = FRICTIONLESS_ROW_LIMIT,
+    notes: list[str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Every problem with the release on disk, and warnings."""
+    """Every problem with the release on disk, and warnings; ``notes`` (when given)
+    gets one line on the privacy audit: passed, failed or skipped and why."""
     if not release_dir.is_dir():
         return [f"{release_dir}: not a directory"], []
     problems = checksum_problems(release_dir)
     package_problems, files = datapackage_problems(release_dir)
     problems += package_problems
     problems += table_and_relation_problems(release_dir, files, row_limit)
-    leaks, warnings = audit_problems(release_dir, build_dir)
+    leaks, warnings, audit = audit_problems(release_dir, build_dir)
+    if notes is not None and audit:
+        notes.append(audit)
     return problems + leaks, warnings

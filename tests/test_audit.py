@@ -9,7 +9,10 @@ import pyarrow.parquet as pq
 
 from pipeline.audit import audit_release
 
-HANDLES = ["jerry hamilton", "Promitheas Apollonious", "as", "C++ (fan)*", "Assad must stay (x1)"]
+HANDLES = [
+    "jerry whitehot", "Promitheas Apollonious", "as", "C++ (fanboi99)*",
+    "Konashenkov must stay (x1)",
+]
 
 
 def _release(tmp_path, comments: list[str], article_body: str = "Nothing to see."):
@@ -18,7 +21,7 @@ def _release(tmp_path, comments: list[str], article_body: str = "Nothing to see.
         tmp_path / "comments.parquet",
     )
     pq.write_table(
-        pa.table({"title": ["Bashar al-Assad visits"], "body": [article_body]}),
+        pa.table({"title": ["Igor Konashenkov visits"], "body": [article_body]}),
         tmp_path / "articles.parquet",
     )
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "corpus"}, indent=1))
@@ -37,14 +40,14 @@ def test_clean_release_passes(tmp_path):
 
 
 def test_full_handle_in_comment_fails_with_place_but_not_handle(tmp_path):
-    release = _release(tmp_path, ["fine", "JERRY   HAMILTON was here"])
+    release = _release(tmp_path, ["fine", "JERRY   WHITEHOT was here"])
     report = audit_release(release, HANDLES)
     assert not report.passed
     assert {(h.file, h.place) for h in report.failures} == {
         ("comments.parquet", "column 'text', row 1")
     }
     messages = _all_messages(report).casefold()
-    assert all(part not in messages for part in ("jerry", "hamilton", "promitheas"))
+    assert all(part not in messages for part in ("jerry", "whitehot", "promitheas"))
 
 
 def test_distinctive_part_in_comment_fails(tmp_path):
@@ -53,12 +56,12 @@ def test_distinctive_part_in_comment_fails(tmp_path):
 
 
 def test_part_used_as_a_name_in_articles_is_a_warning(tmp_path):
-    report = audit_release(_release(tmp_path, ["support for Assad"]), HANDLES)
+    report = audit_release(_release(tmp_path, ["support for Konashenkov"]), HANDLES)
     assert report.passed and any("comments" in h.file for h in report.warnings)
 
 
 def test_article_text_hits_are_warnings(tmp_path):
-    release = _release(tmp_path, ["ok"], article_body="Jerry Hamilton, the minister, said")
+    release = _release(tmp_path, ["ok"], article_body="Jerry Whitehot, the minister, said")
     report = audit_release(release, HANDLES)
     assert report.passed
     assert {h.file for h in report.warnings} == {"articles.parquet"}
@@ -67,16 +70,68 @@ def test_article_text_hits_are_warnings(tmp_path):
 def test_metadata_files_and_file_names_are_scanned(tmp_path):
     release = _release(tmp_path, ["ok"])
     (release / "CITATION.cff").write_text("title: corpus\nauthors: promitheas apollonious\n")
-    (release / "c++ (fan)*.md").write_text("nothing\n")
+    (release / "c++ (fanboi99)*.md").write_text("nothing\n")
     report = audit_release(release, HANDLES)
     places = {(h.file, h.place) for h in report.failures}
     assert ("CITATION.cff", "line 2") in places
-    assert ("c++ (fan)*.md", "file name") in places
+    assert ("c++ (fanboi99)*.md", "file name") in places
 
 
 def test_common_word_handle_is_not_hunted(tmp_path):
     report = audit_release(_release(tmp_path, ["As I said, as usual"]), ["as", "Cat"])
     assert report.passed
+
+
+def test_ordinary_phrases_and_parts_are_not_hunted_as_such(tmp_path):
+    # "the real one" is an ordinary phrase, "Patriot" an ordinary part of a handle
+    # whose other word is rare: only that word, and the whole handle, are.
+    texts = ["That was a decoy, the real one is still in the depot.", "A real patriot reads."]
+    handles = ["the real one", "Ostranian Patriot"]
+    assert audit_release(_release(tmp_path, texts), handles).passed
+    texts.append("The Ostranian says so")
+    report = audit_release(_release(tmp_path, texts), handles)
+    assert [h.place for h in report.failures] == ["column 'text', row 2"]
+
+
+def _thread_release(tmp_path, rows: list[tuple[str, str | None, str]]):
+    """rows: (comment_id, parent_id, text) of one page; returns the release and the
+    build's (comment_id, handle) for handles named like the comment ids."""
+    pq.write_table(
+        pa.table({
+            "comment_id": [c for c, _, _ in rows],
+            "article_id": ["a1"] * len(rows),
+            "parent_id": pa.array([p for _, p, _ in rows], pa.string()),
+            "position": list(range(len(rows))),
+            "text": [t for _, _, t in rows],
+        }),
+        tmp_path / "comments.parquet",
+    )
+    return tmp_path
+
+
+def test_an_ordinary_handle_used_to_address_its_commenter_fails(tmp_path):
+    rows = [
+        ("c0", None, "first"),
+        ("c1", "c0", "the real one, you are wrong."),
+        ("c2", "c0", "The fake report got more airtime than the real one."),
+        ("c3", None, "@Cat read it again"),
+        ("c4", None, "Cat videos are better than this."),
+        ("c5", "c3", "Good point, Patriot."),
+        ("c6", None, "A patriot does not cheer."),
+    ]
+    build = pa.table({
+        "comment_id": ["c0", "c1", "c2", "c3", "c4", "c5", "c6"],
+        "handle": ["the real one", "Cat", "Jo", "Ostranian Patriot", "x1", "Jo", "x1"],
+    })
+    release = _thread_release(tmp_path, rows)
+    report = audit_release(release, list(build.column("handle").to_pylist()), build)
+    assert [h.place for h in report.failures] == [
+        "column 'text', row 1", "column 'text', row 3", "column 'text', row 5"
+    ]
+    messages = _all_messages(report).casefold()
+    assert all(word not in messages for word in ("real one", "cat", "patriot"))
+    # Without the build's comments, only the distinctive half can be checked.
+    assert audit_release(release, list(build.column("handle").to_pylist())).passed
 
 
 def test_an_unreadable_parquet_file_fails_the_audit_instead_of_crashing(tmp_path):
@@ -92,10 +147,10 @@ def test_every_shard_is_scanned_and_a_hit_names_its_shard(tmp_path):
         pq.write_table(table, tmp_path / name)
 
     shard("comments-00000-of-00003.parquet", ["fine", "also fine"])
-    shard("comments-00001-of-00003.parquet", ["ok", "JERRY HAMILTON was here", "Hey Promitheas!"])
+    shard("comments-00001-of-00003.parquet", ["ok", "JERRY WHITEHOT was here", "Hey Promitheas!"])
     shard("comments-00002-of-00003.parquet", ["fine"])
     pq.write_table(
-        pa.table({"title": ["Bashar al-Assad visits"], "body": ["x"]}),
+        pa.table({"title": ["Igor Konashenkov visits"], "body": ["x"]}),
         tmp_path / "articles-00001-of-00002.parquet",
     )
     pq.write_table(
@@ -107,8 +162,8 @@ def test_every_shard_is_scanned_and_a_hit_names_its_shard(tmp_path):
         ("comments-00001-of-00003.parquet", "column 'text', row 1"),
         ("comments-00001-of-00003.parquet", "column 'text', row 2"),
     }
-    # "Assad" is a name in the second articles shard: a warning in comments, as unsharded.
-    shard("comments-00002-of-00003.parquet", ["support for Assad"])
+    # "Konashenkov" is a name in the second articles shard: a warning in comments, as unsharded.
+    shard("comments-00002-of-00003.parquet", ["support for Konashenkov"])
     report = audit_release(tmp_path, HANDLES)
     assert any(h.file == "comments-00002-of-00003.parquet" for h in report.warnings)
     assert not any(h.file == "comments-00002-of-00003.parquet" for h in report.failures)

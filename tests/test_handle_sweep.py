@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.audit import audit_release
-from pipeline.common_words import ENGLISH
-from pipeline.handle_sweep import sweep_texts
-from pipeline.leak_patterns import leak_patterns
-from pipeline.pseudonyms import PseudonymKey, pseudonym_map
+from pipeline.common_words import ANY_LANGUAGE
+from pipeline.handle_sweep import SWEEP, SweepContext, apply_with_outputs, sweep_comment
+from pipeline.leak_patterns import leak_patterns, rows_by_group
+from pipeline.mentions import CommentContext, HandleIndex
+from pipeline.pseudonyms import PseudonymKey, canonical_handle, pseudonym_map
 from pipeline.stages.anonymise import run
 
 KEY = PseudonymKey(b"s" * 32)
@@ -35,81 +36,92 @@ def _comments(rows: list[tuple[str, str | None, str]]) -> pa.Table:
     )
 
 
-def _audit(tmp_path, comments: pa.Table, handles: list[str], articles: pa.Table | None = None):
-    pq.write_table(comments, tmp_path / "comments.parquet")
-    if articles is not None:
-        pq.write_table(articles, tmp_path / "articles.parquet")
-    return audit_release(tmp_path, handles)
+def _audit(tmp_path, anonymised: pa.Table, raw: pa.Table, handles: list[str]):
+    pq.write_table(anonymised, tmp_path / "comments.parquet")
+    return audit_release(tmp_path, handles, raw.select(["comment_id", "handle"]))
 
 
-def test_what_the_mention_logic_missed_on_a_synthetic_corpus_is_swept(tmp_path):
-    # Three leaks the audit found in a 5 MB synthetic release before the sweep:
-    # a handle in another case, a handle of common words used as a name, and
-    # a handle thanked in passing on a page where its owner did not comment.
-    handles = ["xX_99_Xx", "Mr. T", "Dr. Pro Liv", "Jürgen K."]
-    rows = [
-        ("a1", "xX_99_Xx", "first"),
-        ("a1", "Jürgen K.", "xx_99_xx, please read before you post."),
-        ("a1", "Mr. T", "WHAT A JOKE!!!  Mr. T is right about this one."),
-        ("a2", "Jürgen K.", "thank you Dr. Pro Liv, well said. JÜRGEN agrees."),
-        ("a2", "Mr. T", "nothing to see here"),
-        ("a3", "Dr. Pro Liv", "elsewhere"),
-    ]
-    result = run({"comments": _comments(rows)}, KEY)
-    texts = result.tables["comments"].column("text").to_pylist()
-    report = _audit(tmp_path, result.tables["comments"], handles)
-    assert report.passed, report.summary()
-    assert texts[4] == "nothing to see here"
-    assert texts[2].startswith("WHAT A JOKE!!!  u_")
-    assert texts[2].endswith(" is right about this one.")
+def _sweep_alone(text: str, page: list[str], author: str | None, public=frozenset()):
+    """The sweep on a text the first pass left as it was: what the rule forbids in it."""
+    handles = sorted(set(page))
     ids = pseudonym_map(KEY, handles)
-    assert texts[3].startswith(f"thank you {ids['Dr. Pro Liv']}, well said.")
+    patterns = leak_patterns(handles, ANY_LANGUAGE, public)
+    groups = (*patterns.full, *patterns.private_parts)
+    flagged = rows_by_group(pa.array([text]), groups).get(0, [])
+    context = CommentContext(
+        canonical_handle(author) if author else None,
+        frozenset(canonical_handle(h) for h in page),
+        tuple(canonical_handle(h) for h in page if h != author),
+    )
+    ctx = SweepContext(
+        context, frozenset(page), HandleIndex(handles, public), patterns, ids,
+        {canonical_handle(h): p for h, p in ids.items()},
+    )  # fmt: skip
+    found = sweep_comment(text, [], [groups[i] for i in flagged], ctx)
+    return apply_with_outputs(text, found)[0], found, ids
 
 
-def test_sweep_prefers_the_owner_on_the_same_page_and_keeps_public_names():
-    handles = ["Anna Lindqvist", "Carl Lindqvist", "Assad must stay (fan)"]
-    ids = pseudonym_map(KEY, handles)
-    texts = pa.array(["ask lindqvist", "ask lindqvist", "Assad again"])
-    pages = pa.array(["p1", "p2", "p1"])
-    owners = pa.array(["Carl Lindqvist", "Anna Lindqvist", "Assad must stay (fan)"])
-    patterns = leak_patterns(handles, ENGLISH, frozenset({"assad"}))
-    swept, count = sweep_texts(texts, pages, owners, ids, patterns)
-    assert swept.to_pylist() == [
-        f"ask {ids['Carl Lindqvist']}",
-        f"ask {ids['Anna Lindqvist']}",
-        "Assad again",  # a name the articles use: the mention logic's call, not the sweep's
-    ]
-    assert count == 2
+def test_the_sweep_alone_applies_the_whole_rule():
+    page = ["xX_99_Xx", "the real one", "Ostranian Patriot", "Rob"]
+    text = "XX_99_XX, please. the real one, you are wrong. A patriot reads; Ostranian too."
+    swept, found, ids = _sweep_alone(text, page, author="Rob")
+    assert swept == (
+        f"{ids['xX_99_Xx']}, please. {ids['the real one']}, you are wrong. "
+        f"A patriot reads; {ids['Ostranian Patriot']} too."
+    )
+    assert {r.kind for r in found} == {SWEEP}
 
 
-def test_a_text_without_handles_is_returned_as_is():
-    texts = pa.array(["nothing here", None, ""], pa.string())
-    patterns = leak_patterns(["Promitheas"], ENGLISH, frozenset())
-    swept, count = sweep_texts(texts, pa.array(["p"] * 3), pa.array(["Promitheas"] * 3), {
-        "Promitheas": "u_aaaaaaaaaa"}, patterns)  # fmt: skip
-    assert count == 0 and swept.equals(texts)
+def test_the_sweep_prefers_the_owner_on_the_same_page_and_keeps_public_names():
+    swept, _, ids = _sweep_alone("ask lindqvist", ["Carl Lindqvist"], author=None)
+    assert swept == f"ask {ids['Carl Lindqvist']}"
+    kept, found, _ = _sweep_alone(
+        "Konashenkov again", ["Konashenkov must stay (fan)"], None, frozenset({"konashenkov"})
+    )
+    assert kept == "Konashenkov again" and found == []
 
 
 def test_a_match_looser_than_case_folding_still_finds_its_owner():
     # Found by the law below: "ı".upper() is "I", so Python's re matches "IA"
-    # with the handle "ıA" (RE2 flags the row for "ıa"), though the two
-    # case-fold apart ("ia" / "ıa"): the owner is found by the literal instead.
-    ids = pseudonym_map(KEY, ["ıA"])
-    patterns = leak_patterns(["ıA"], ENGLISH, frozenset())
-    texts = pa.array(["IA ıa"])
-    swept, count = sweep_texts(texts, pa.array(["p"]), pa.array(["ıA"]), ids, patterns)
-    assert swept.to_pylist() == [f"{ids['ıA']} {ids['ıA']}"] and count == 2
+    # with the handle "ıAq" (RE2 flags the row for "ıaq"), though the two
+    # case-fold apart: the owner is found by the literal instead.
+    swept, _, ids = _sweep_alone("IAQ ıaq", ["ıAq"], author=None)
+    assert swept == f"{ids['ıAq']} {ids['ıAq']}"
+
+
+def test_what_the_first_pass_missed_in_a_stage_run_is_swept(tmp_path):
+    handles = ["xX_99_Xx", "Mr. T", "the real one", "Jürgen K."]
+    rows = [
+        ("a1", "xX_99_Xx", "first"),
+        ("a1", "Jürgen K.", "xx_99_xx, please read before you post."),
+        ("a1", "Mr. T", "WHAT A JOKE!!!  Mr. T is right about this one."),
+        ("a2", "the real one", "The fake report got more airtime than the real one."),
+        ("a2", "Jürgen K.", "the real one, you are wrong. JÜRGEN agrees."),
+    ]
+    raw = _comments(rows)
+    result = run({"comments": raw}, KEY)
+    texts = result.tables["comments"].column("text").to_pylist()
+    assert _audit(tmp_path, result.tables["comments"], raw, handles).passed
+    ids = pseudonym_map(KEY, handles)
+    assert texts[1] == f"{ids['xX_99_Xx']}, please read before you post."
+    assert texts[2] == f"WHAT A JOKE!!!  {ids['Mr. T']} is right about this one."
+    assert texts[3] == "The fake report got more airtime than the real one."
+    assert texts[4] == f"{ids['the real one']}, you are wrong. JÜRGEN agrees."
 
 
 # --- the law: whatever the text, the audit passes ------------------------------
 
 _words = st.text(st.characters(categories=["Lu", "Ll", "Nd"]), min_size=2, max_size=8)
+_ordinary = st.sampled_from(["the", "real", "one", "cat", "patriot", "good", "point", "jo"])
 _handles = st.builds(
     lambda words, tail: " ".join(words) + tail,
-    st.lists(_words, min_size=1, max_size=3),
+    st.lists(st.one_of(_words, _ordinary), min_size=1, max_size=3),
     st.sampled_from(["", ".", " (fan)", "_99", "++"]),
 )
-_filler = st.sampled_from(["the report", "is right", ",", "thank you", "—", "\n\n", ":)", "lol"])
+_filler = st.sampled_from(
+    ["the report", "is right", ",", "thank you", "—", "\n\n", ":)", "lol", "hey", "@", "as",
+     "said", "Good point,"]
+)
 
 
 @st.composite
@@ -134,7 +146,8 @@ def corpora(draw):
 @given(corpora())
 def test_anonymised_comments_always_pass_the_leak_audit(tmp_path_factory, corpus):
     _, rows = corpus
-    result = run({"comments": _comments(rows)}, KEY)
+    raw = _comments(rows)
+    result = run({"comments": raw}, KEY)
     commenters = sorted({handle for _, handle, _ in rows if handle})  # as the build passes them
-    report = _audit(tmp_path_factory.mktemp("release"), result.tables["comments"], commenters)
+    report = _audit(tmp_path_factory.mktemp("release"), result.tables["comments"], raw, commenters)
     assert report.passed, report.summary()

@@ -187,22 +187,55 @@ def test_validate_cli_exits_non_zero_with_a_one_line_reason(tmp_path: Path) -> N
     assert bad.stderr.strip().splitlines()[-1].startswith("error: ")
 
 
-def test_validate_runs_the_privacy_audit_on_partitioned_build_output(tmp_path: Path) -> None:
+def _fake_build(build: Path, release: Path, rows: dict[str, list]) -> None:
+    """A build directory that made ``release``: its dedupe comments, partitioned."""
     import pyarrow as pa
 
+    from pipeline.build_manifest import write_manifest
     from pipeline.tables import write_parquet
 
+    parts = build / "dedupe" / "comments"
+    write_parquet(pa.table(rows), parts / "part-00000.parquet")
+    write_manifest(build, release, release.name, preview=False)
+
+
+def test_validate_runs_the_privacy_audit_on_partitioned_build_output(tmp_path: Path) -> None:
     target = tmp_path / "1.0.0"
-    _publish(target, title="Siegfried writes")
-    parts = tmp_path / "build" / "parse" / "comments"
+    _publish(target, title="Siegfriedx77 writes")
     # One handle appears in article text (allowed, reported), one as a file name
-    # in sources.parquet (a leak).
-    handles = pa.table({"handle": ["Siegfried", "p1-copy", None]})
-    write_parquet(handles, parts / "part-00000.parquet")
-    problems, warnings = validate_release(target, build_dir=tmp_path / "build")
+    # in sources.parquet (a leak: a rare "word"), one is an ordinary word ("Second") the
+    # comments use, but not to address anyone.
+    _fake_build(tmp_path / "build", target, {
+        "comment_id": ["c_" + "0" * 15 + "1", "c_" + "0" * 15 + "2", "x"],
+        "handle": ["Siegfriedx77", "p1-copy.txt", "Second"],
+    })  # fmt: skip
+    notes: list[str] = []
+    problems, warnings = validate_release(target, build_dir=tmp_path / "build", notes=notes)
     assert any("articles.parquet" in w for w in warnings)
-    assert any(p.startswith("privacy:") and "sources.parquet" in p for p in problems)
+    leaks = [p for p in problems if p.startswith("privacy:")]
+    assert leaks and all("column 'source_file'" in p for p in leaks)
     assert all("Siegfried" not in line and "p1-copy" not in line for line in problems + warnings)
+    assert notes and notes[0].startswith("leak audit FAILED")
+
+
+def test_validate_audits_only_against_the_build_that_made_the_release(tmp_path: Path) -> None:
+    # Another release built in the same checkout since: its build must not judge
+    # this one (its handles would be the wrong ones), and validate says so.
+    mine, other = tmp_path / "dist" / "1.0.0", tmp_path / "other" / "2.0.0"
+    _publish(mine)
+    _publish(other, title="Another headline")
+    _fake_build(tmp_path / "build", other, {"comment_id": ["x"], "handle": ["Second"]})
+    notes: list[str] = []
+    problems, warnings = validate_release(mine, build_dir=tmp_path / "build", notes=notes)
+    assert problems == [] and notes == []
+    assert [w for w in warnings if w.startswith("privacy audit skipped:")] == [
+        f"privacy audit skipped: {tmp_path / 'build'} holds the stage outputs of another build "
+        "(release 2.0.0), not of this release; rebuild this release to audit it"
+    ]
+    problems, warnings = validate_release(other, build_dir=tmp_path / "build", notes=notes)
+    assert problems == [] and notes[0].startswith("leak audit passed")
+    problems, warnings = validate_release(mine, build_dir=tmp_path / "nothing here")
+    assert problems == [] and any("release-manifest.json is missing" in w for w in warnings)
 
 
 def test_a_version_smaller_than_the_changes_demand_is_refused(tmp_path: Path) -> None:

@@ -225,6 +225,9 @@ def _release(pages: Path, run_dir: Path, workers: int | None, per: int) -> dict[
         "publish_failure": failure,
         "comments_file": str(build / "release" / "comments.parquet"),
         "released_comments": pq_rows(build / "release" / "comments.parquet"),
+        "anonymise_counts": next(
+            (run.report.get("counts", {}) for run in runner.runs if run.name == "anonymise"), {}
+        ),
     }
 
 
@@ -326,6 +329,7 @@ def bench_size(settings: Settings, size_mb: float) -> dict[str, Any]:
         "loadavg_after": os.getloadavg(),
         "release": _median_runs(runs),
         "released_comments": comments,
+        "anonymise_counts": result["anonymise_counts"],
         "publish_failure": result["publish_failure"],
         "floor": _baseline(floor, floor_rss, raw_mb, "lines"),
         "minhash_lsh": {
@@ -412,6 +416,19 @@ def print_size(figures: dict[str, Any]) -> None:
         f"  datasketch extrapolated to all {lsh['all_comments']:,} comments: "
         f"{lsh['extrapolated_seconds_all_comments']:.1f} s (linear in the sample's comments/s)"
     )
+    print(_replacements_line(figures["anonymise_counts"], figures["released_comments"]))
+
+
+def _replacements_line(counts: dict[str, Any], comments: int) -> str:
+    """Pseudonyms written into comment texts, per released comment and per kind."""
+    written = counts.get("mentions_replaced", 0)
+    kinds = ", ".join(
+        f"{kind} {counts.get(kind + '_replacements', 0):,} in "
+        f"{counts.get(kind + '_comments', 0):,} comments"
+        for kind in ("full_handle", "distinctive_part", "addressed", "sweep")
+    )
+    per = written / comments if comments else 0.0
+    return f"  anonymise: {written:,} pseudonyms in texts, {per:.4f} per comment ({kinds})"
 
 
 def _row(label: str, figures: dict[str, Any]) -> str:

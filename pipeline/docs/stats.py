@@ -41,6 +41,16 @@ NOT_REPORTED = "not reported"
 ANONYMISE_FIGURES: tuple[tuple[str, str], ...] = (
     ("mentions_replaced", "mentions of a commenter replaced by their pseudonym"),
 )
+# The kinds of replacement the anonymise stage counts (``<kind>_replacements``
+# and ``<kind>_comments``), in the words the datasheet uses.
+REPLACEMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("full_handle", "a whole handle that is not an ordinary word or phrase, wherever it occurs"),
+    ("distinctive_part", "a rare part of a handle (a word that is not an ordinary word)"),
+    ("addressed", "an ordinary word or phrase of a handle, where a text names or addresses "
+                  "its commenter with it"),
+    ("sweep", "what the last sweep found after the mentions (a form the mention finder "
+              "missed or a context a replacement changed)"),
+)
 
 
 @dataclass(frozen=True)
@@ -360,13 +370,34 @@ def parse_confidence(sources: pa.Table) -> dict[str, Any]:
 
 
 def anonymise_figures(stage_reports: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(what, figure) from the anonymise stage's report; missing ones are NOT_REPORTED."""
+    """(what, figure) from the anonymise stage's report; missing ones are NOT_REPORTED.
+    The per-kind replacement counts are left to :func:`replacements_by_kind`."""
     reported = dict(stage_reports.get("anonymise", {}).get("counts", {}))
+    for kind, _ in REPLACEMENT_KINDS:
+        reported.pop(f"{kind}_replacements", None)
+        reported.pop(f"{kind}_comments", None)
     rows = [
         (label, _figure(reported.pop(key)) if key in reported else NOT_REPORTED)
         for key, label in ANONYMISE_FIGURES
     ]
     rows += [(key, _figure(value)) for key, value in sorted(reported.items())]
+    return rows
+
+
+def replacements_by_kind(
+    stage_reports: Mapping[str, Mapping[str, Any]],
+) -> list[tuple[str, str, str]]:
+    """(kind of replacement, replacements, comments) from the anonymise stage's report:
+    counts only, never what was replaced; NOT_REPORTED where the stage did not say."""
+    reported = dict(stage_reports.get("anonymise", {}).get("counts", {}))
+    rows = []
+    for kind, label in REPLACEMENT_KINDS:
+        made, comments = reported.get(f"{kind}_replacements"), reported.get(f"{kind}_comments")
+        rows.append((
+            label,
+            NOT_REPORTED if made is None else _figure(made),
+            NOT_REPORTED if comments is None else _figure(comments),
+        ))
     return rows
 
 
@@ -414,25 +445,23 @@ def thread_size_histogram(comments: pa.Table, articles: pa.Table) -> dict[int, i
 
 
 def replacement_counts(stage_reports: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """What the anonymise stage replaced, by kind (its report's counts, merged over its
-    partitions by the runner): mentions, off-page mentions, e-mails, phones, URL
-    parameters, handles caught by the final sweep."""
+    """What the anonymise stage replaced in comment texts, by kind of replacement (its
+    report's counts, merged over its partitions by the runner), for the figure."""
     reported = stage_reports.get("anonymise", {}).get("counts", {})
-    return {
-        label: int(reported.get(key, 0))
-        for key, label in REPLACEMENT_KINDS
-        if isinstance(reported.get(key, 0), int)
-    }
+    out = {}
+    for kind, _ in REPLACEMENT_KINDS:
+        value = reported.get(f"{kind}_replacements", 0)
+        if isinstance(value, int):
+            out[FIGURE_LABELS[kind]] = value
+    return out
 
 
-REPLACEMENT_KINDS: tuple[tuple[str, str], ...] = (
-    ("mentions_replaced", "mentions of a commenter on the page"),
-    ("offpage_mentions_replaced", "mentions of a commenter of another page"),
-    ("emails", "e-mail addresses"),
-    ("phones", "phone numbers"),
-    ("url_params_removed", "URL parameters naming a user"),
-    ("handles_swept", "handles caught by the final sweep"),
-)
+FIGURE_LABELS = {
+    "full_handle": "whole handle",
+    "distinctive_part": "rare part of a handle",
+    "addressed": "ordinary word, addressed",
+    "sweep": "final sweep",
+}
 
 
 @dataclass(frozen=True)

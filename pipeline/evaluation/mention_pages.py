@@ -39,6 +39,8 @@ class GoldComment:
     text: str = ""
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, handle
     traps: list[tuple[int, int]] = field(default_factory=list)
+    # mentions neither counted nor held against the finder (a commenter the page hides)
+    ignored: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

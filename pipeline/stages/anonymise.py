@@ -11,9 +11,15 @@ with ``handle`` replaced, in the same column position, by ``author`` (the
 pseudonym, or null when the page shows no handle), every other input table
 passed through unchanged.
 
-Last, every text goes through the sweep (:mod:`pipeline.handle_sweep`): whatever
-the leak audit would still call a handle is replaced by a pseudonym, so the
-stage's output passes the audit by construction.
+What is replaced is the handle rule (:mod:`pipeline.handle_rule`): a handle
+or part that is not an ordinary word of the language wherever it occurs, an
+ordinary one ("Cat", "the real one", "Patriot") only where a text names or
+addresses its commenter with it. Last, every text goes through the sweep
+(:mod:`pipeline.handle_sweep`): whatever the leak audit would still call a
+handle is replaced by a pseudonym, so the stage's output passes the audit by
+construction. The report counts the replacements per kind (``full_handle``,
+``distinctive_part``, ``addressed``, ``sweep``): ``<kind>_replacements`` and
+``<kind>_comments`` (how many comments had one).
 
 In partitions (how the pipeline runs it): the input partitions are whole
 articles (dedupe's article groups). :func:`prepare` runs once over all of
@@ -37,11 +43,22 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.common_words import ENGLISH
-from pipeline.handle_sweep import apply_replacements, sweep_texts
-from pipeline.identifiers import Redaction, identifier_redactions
+from pipeline.common_words import ANY_LANGUAGE
+from pipeline.handle_scan import LiteralScan
+from pipeline.handle_sweep import (
+    SWEEP,
+    Replacement,
+    SweepContext,
+    SweepFailed,
+    apply_with_outputs,
+    sweep_comment,
+)
+from pipeline.identifiers import identifier_redactions
 from pipeline.leak_patterns import LeakPatterns, leak_patterns
 from pipeline.mentions import (
+    ADDRESSED,
+    DISTINCTIVE_PART,
+    FULL_HANDLE,
     CommentContext,
     HandleIndex,
     Mention,
@@ -51,6 +68,10 @@ from pipeline.mentions import (
 )
 from pipeline.pseudonyms import PseudonymKey, canonical_handle, pseudonym_map
 from pipeline.stage import PartReader, Prepared, StageReport, StageResult
+
+# Kinds of replacement, as the report and the datasheet count them.
+REPLACEMENT_KINDS = (FULL_HANDLE, DISTINCTIVE_PART, ADDRESSED, SWEEP)
+_IDENTIFIER_COUNTS = {"email": "emails", "phone": "phones", "url_param": "url_params_removed"}
 
 COMMENT_COLUMNS = (
     "comment_id",
@@ -95,18 +116,21 @@ class ReleaseHandles:
     by_canonical: dict[str, str]
     index: HandleIndex
     patterns: LeakPatterns
+    scan: LiteralScan  # the sweep's patterns (full handles, private parts), one automaton
 
     @classmethod
     def build(cls, key: PseudonymKey, handles: list[str], public: frozenset[str]) -> ReleaseHandles:
         """From the release's distinct handles and the words its articles use."""
         mapping = pseudonym_map(key, handles)
+        patterns = leak_patterns(handles, ANY_LANGUAGE, public)
         return cls(
             raw=pa.array(list(mapping), pa.string()),
             pseudonyms=pa.array(list(mapping.values()), pa.string()),
             by_raw=mapping,
             by_canonical={canonical_handle(h): p for h, p in mapping.items()},
-            index=HandleIndex(handles, public),
-            patterns=leak_patterns(handles, ENGLISH, public),
+            index=HandleIndex(handles, public, ANY_LANGUAGE),
+            patterns=patterns,
+            scan=LiteralScan((*patterns.full, *patterns.private_parts)),
         )
 
     @property
@@ -145,41 +169,113 @@ def prepare(parts: PartReader, *, key: PseudonymKey) -> Prepared:
 def run_partition(inputs: dict[str, pa.Table], *, release: ReleaseHandles) -> StageResult:
     """Anonymise the comments of some whole articles (every comment of each article)."""
     comments = _checked_comments(inputs)
-    counts = dict.fromkeys(
-        ("mentions_replaced", "offpage_mentions_replaced", "emails", "phones",
-         "url_params_removed"), 0,
-    )  # fmt: skip
-    texts = comments.column("text").to_pylist()
-    for page in _pages(comments):
-        contexts = thread_contexts(
-            [c.comment_id for c in page], [c.parent_id for c in page], [c.handle for c in page]
-        )
-        for comment, context in zip(page, contexts, strict=True):
-            texts[comment.row] = _anonymised_text(
-                comment.text, context, release.index, release.by_canonical, counts
-            )
-    swept_texts, swept = sweep_texts(
-        pa.array(texts, pa.string()),
-        comments.column("article_id").combine_chunks(),
-        comments.column("handle").combine_chunks(),
-        release.by_raw,
-        release.patterns,
-    )
-    if swept:  # the safety net should stay silent; say so when it did not
-        counts["handles_swept"] = swept
+    originals, replacements = comment_replacements(comments, release)
+    texts = [
+        apply_with_outputs(text, found)[0] if found else text
+        for text, found in zip(originals, replacements, strict=True)
+    ]
     authors = _author_column(comments.column("handle"), release)
     table = comments.set_column(
         comments.schema.get_field_index("handle"), pa.field("author", pa.string()), authors
     )
     table = table.set_column(
-        table.schema.get_field_index("text"), table.schema.field("text"), swept_texts
+        table.schema.get_field_index("text"),
+        table.schema.field("text"),
+        pa.array(texts, pa.string()),
     )
-    report = StageReport(
-        counts={"comments_with_author": len(authors) - authors.null_count, **counts}
-    )
+    counts = {"comments_with_author": len(authors) - authors.null_count}
+    counts.update(replacement_counts(replacements))
     # Only the table this stage changes is its output; articles are read for
     # context (public names) and stay the dedupe stage's output.
-    return StageResult(tables={"comments": table}, report=report)
+    return StageResult(tables={"comments": table}, report=StageReport(counts=counts))
+
+
+def comment_replacements(
+    comments: pa.Table, release: ReleaseHandles
+) -> tuple[list[str], list[list[Replacement]]]:
+    """Every comment's text (None as "") and what replaces what in it, on the
+    original text: identifiers, mentions, then the sweep. What the stage writes
+    is the text with these applied; the evaluation scores them."""
+    comments = _checked_comments({"comments": comments})
+    originals = [t or "" for t in comments.column("text").to_pylist()]
+    replacements: list[list[Replacement]] = [[] for _ in originals]
+    contexts: dict[int, tuple[CommentContext, frozenset[str]]] = {}
+    for page in _pages(comments):
+        found = thread_contexts(
+            [c.comment_id for c in page], [c.parent_id for c in page], [c.handle for c in page]
+        )
+        page_handles = frozenset(c.handle for c in page if c.handle)
+        for comment, context in zip(page, found, strict=True):
+            contexts[comment.row] = (context, page_handles)
+            replacements[comment.row] = _first_pass(originals[comment.row], context, release)
+    _sweep(originals, replacements, contexts, release)
+    return originals, replacements
+
+
+def _first_pass(text: str, context: CommentContext, release: ReleaseHandles) -> list[Replacement]:
+    """Identifiers first, then mentions outside them."""
+    redactions, mentions = text_findings(text, context, release.index)
+    found = [Replacement(r.start, r.end, r.replacement, r.kind, r.count) for r in redactions]
+    found += [
+        Replacement(m.start, m.end, release.by_canonical[m.handle], m.kind) for m in mentions
+    ]
+    return sorted(found, key=lambda r: r.start)
+
+
+def _sweep(
+    originals: list[str],
+    replacements: list[list[Replacement]],
+    contexts: dict[int, tuple[CommentContext, frozenset[str]]],
+    release: ReleaseHandles,
+) -> None:
+    """The last sweep (pipeline.handle_sweep) on every text the patterns flag or the
+    first pass changed; checks that no flagged text still matches a pattern."""
+    groups = release.scan.groups
+    now = [
+        apply_with_outputs(text, found)[0] if found else text
+        for text, found in zip(originals, replacements, strict=True)
+    ]
+    flagged = release.scan.rows_by_group(pa.array(now, pa.string()))
+    rows = sorted(set(flagged) | {row for row, found in enumerate(replacements) if found})
+    for row in rows:
+        context, page_handles = contexts[row]
+        ctx = SweepContext(
+            context, page_handles, release.index, release.patterns, release.by_raw,
+            release.by_canonical,
+        )  # fmt: skip
+        row_groups = [groups[i] for i in flagged.get(row, [])]
+        replacements[row] = sweep_comment(originals[row], replacements[row], row_groups, ctx)
+    if flagged:
+        swept = pa.array(
+            [apply_with_outputs(originals[row], replacements[row])[0] for row in sorted(flagged)],
+            pa.string(),
+        )
+        still = release.scan.rows_by_group(swept)
+        if still:
+            raise SweepFailed(
+                f"anonymise: {len(still)} comment text(s) still match a handle pattern after "
+                "the sweep (pattern and locator disagree); nothing was published"
+            )
+
+
+def replacement_counts(replacements: Iterable[list[Replacement]]) -> dict[str, int]:
+    """Per kind: how many replacements, and in how many comments (never what was replaced)."""
+    counts = {f"{kind}_{what}": 0 for kind in REPLACEMENT_KINDS for what in ("replacements",
+                                                                             "comments")}
+    counts.update(dict.fromkeys(_IDENTIFIER_COUNTS.values(), 0))
+    counts["mentions_replaced"] = 0
+    for found in replacements:
+        kinds = set()
+        for r in found:
+            if r.kind in _IDENTIFIER_COUNTS:
+                counts[_IDENTIFIER_COUNTS[r.kind]] += r.count
+                continue
+            counts[f"{r.kind}_replacements"] += 1
+            counts["mentions_replaced"] += 1
+            kinds.add(r.kind)
+        for kind in kinds:
+            counts[f"{kind}_comments"] += 1
+    return counts
 
 
 def _checked_comments(inputs: dict[str, pa.Table]) -> pa.Table:
@@ -246,33 +342,10 @@ def _pages(comments: pa.Table) -> Iterator[list[_CommentRow]]:
         yield page
 
 
-def _anonymised_text(
-    text: str,
-    context: CommentContext,
-    index: HandleIndex,
-    ids_by_handle: dict[str, str],
-    counts: dict[str, int],
-) -> str:
-    redactions, mentions = text_findings(text, context, index)
-    _count(redactions, mentions, counts)
-    replacements = [(r.start, r.end, r.replacement) for r in redactions]
-    replacements += [(m.start, m.end, ids_by_handle[m.handle]) for m in mentions]
-    return apply_replacements(text, replacements)
-
-
 def text_findings(
     text: str, context: CommentContext, index: HandleIndex
-) -> tuple[list[Redaction], list[Mention]]:
-    """Identifiers first, then mentions outside them: everything the stage replaces."""
+) -> tuple[list, list[Mention]]:
+    """Identifiers first, then mentions outside them: what the first pass replaces."""
     redactions = identifier_redactions(text)
     mentions = find_mentions(text, context, index, skip=[(r.start, r.end) for r in redactions])
     return redactions, mentions
-
-
-def _count(redactions: list[Redaction], mentions: list[Mention], counts: dict[str, int]) -> None:
-    for redaction in redactions:
-        kind = {"email": "emails", "phone": "phones", "url_param": "url_params_removed"}
-        counts[kind[redaction.kind]] += redaction.count
-    for mention in mentions:
-        offpage = mention.kind.startswith("offpage")
-        counts["offpage_mentions_replaced" if offpage else "mentions_replaced"] += 1

@@ -44,10 +44,12 @@ from pipeline.synth.render.page_writer import (
     site_name,
 )
 from pipeline.synth.text import (
+    DrawnCommentParagraph,
     article_paragraph,
     cast_of_commenters,
     comment_paragraph,
     copypasta_texts,
+    drawn_comment_paragraph,
     headline,
     pick_topic,
     short_body_line,
@@ -56,6 +58,7 @@ from pipeline.synth.text import (
 from pipeline.synth.truncate import truncate
 
 RECENT_WINDOW = 64
+THREAD_WINDOW = 3  # unthreaded, a comment answers one of the few just above it
 
 
 @dataclass(frozen=True)
@@ -141,25 +144,31 @@ def _comment_forest(
     cast: list[str], budget: int, copypasta: tuple[str, ...],
 ) -> tuple[SynthComment, ...]:
     left = [budget]
+    shown: list[str] = []  # handles shown so far, in page order
 
-    def draw(depth: int) -> SynthComment:
+    def draw(depth: int, parent: str | None) -> SynthComment:
         left[0] -= 1
-        comment = _comment(family, traits, rng, topic, cast, copypasta)
+        thread = [parent] if parent is not None else shown[-THREAD_WINDOW:]
+        comment = _comment(family, traits, rng, topic, cast, copypasta, thread, tuple(shown))
+        if comment.handle is not None:
+            shown.append(comment.handle)
         replies: list[SynthComment] = []
         while left[0] > 0 and depth < traits.max_depth and rng.random() < 0.35 / (depth + 1):
-            replies.append(draw(depth + 1))
+            replies.append(draw(depth + 1, comment.handle))
         return replace(comment, replies=tuple(replies))
 
     forest: list[SynthComment] = []
     while left[0] > 0:
-        forest.append(draw(0))
+        forest.append(draw(0, None))
     return tuple(forest)
 
 
 def _comment(
     family: str, traits: FamilyTraits, rng: random.Random, topic: str,
-    cast: list[str], copypasta: tuple[str, ...],
+    cast: list[str], copypasta: tuple[str, ...], thread: list[str], shown: tuple[str, ...],
 ) -> SynthComment:
+    """One comment. It may address a commenter shown above it on the page: most
+    often the one it replies to (or, unthreaded, one of the last few), as people do."""
     author = cast[int(rng.random() * len(cast))]
     handle: str | None = author
     if family == "blank_separated" and rng.random() < 0.45:
@@ -168,25 +177,41 @@ def _comment(
         return SynthComment(handle, (copypasta[int(rng.random() * len(copypasta))],))
     if traits.allows_empty_body and handle is not None and rng.random() < 0.04:
         return SynthComment(handle, ())
-    others = [name for name in cast if name != author]
-    paragraphs = _paragraphs(family, traits, rng, topic, others)
+    near = [name for name in thread if name != author]
+    anyone = sorted({name for name in shown if name != author})
+    others = near if near and rng.random() < 0.8 else anyone
+    drawn = _paragraphs(rng, topic, others, cast)
     if not traits.multiline_paragraphs:
-        paragraphs = [p.replace("\n", " ") for p in paragraphs]
-    if handle is None and len(paragraphs) > 1 and len(paragraphs[0]) < 40:
-        paragraphs[0] = comment_paragraph(rng, topic, others).replace("\n", " ")
-    kept = tuple(p for p in paragraphs if p not in cast)
-    return SynthComment(handle, kept or (comment_paragraph(rng, topic, ()).replace("\n", " "),))
+        drawn = [d._replace(text=d.text.replace("\n", " ")) for d in drawn]
+    if handle is None and len(drawn) > 1 and len(drawn[0].text) < 40:
+        first = drawn_comment_paragraph(rng, topic, others)
+        drawn[0] = first._replace(text=first.text.replace("\n", " "))
+    kept = [d for d in drawn if d.text not in cast]
+    if not kept:
+        kept = [DrawnCommentParagraph(comment_paragraph(rng, topic, ()).replace("\n", " "), False)]
+    return SynthComment(handle, tuple(d.text for d in kept), (), _mention_spans(kept))
+
+
+def _mention_spans(drawn: list[DrawnCommentParagraph]) -> tuple[tuple[int, int, str], ...]:
+    """The paragraphs' mention spans as spans of the comment text (paragraphs joined
+    by a blank line)."""
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for paragraph in drawn:
+        spans += [(offset + s, offset + e, h) for s, e, h in paragraph.mentions]
+        offset += len(paragraph.text) + 2
+    return tuple(spans)
 
 
 def _paragraphs(
-    family: str, traits: FamilyTraits, rng: random.Random, topic: str, others: list[str]
-) -> list[str]:
+    rng: random.Random, topic: str, others: list[str], cast: list[str]
+) -> list[DrawnCommentParagraph]:
     count = 1 if rng.random() < 0.65 else rng.randint(2, 5)
-    paragraphs = [
-        short_body_line(rng) if rng.random() < 0.12 else comment_paragraph(rng, topic, others)
+    return [
+        DrawnCommentParagraph(short_body_line(rng), False) if rng.random() < 0.12
+        else drawn_comment_paragraph(rng, topic, others, neighbours=cast)
         for _ in range(count)
     ]
-    return paragraphs
 
 
 # --------------------------------------------------------------------------
@@ -243,6 +268,7 @@ def _curly(page: SynthPage) -> SynthPage:
             None if c.handle is None else fix(c.handle),
             tuple(fix(p) for p in c.paragraphs),
             tuple(fix_comment(r) for r in c.replies),
+            tuple((start, end, fix(h)) for start, end, h in c.mentions),  # same lengths
         )
 
     return replace(
@@ -258,9 +284,11 @@ def _encode(text: str, variants: list[str]) -> tuple[bytes, str]:
         text = text.replace("\n", "\r\n")
     if "cp1252" in variants:
         try:
-            return text.encode("cp1252"), "cp1252"
+            if not text.isascii():  # an ASCII page reads the same in UTF-8: no variant
+                return text.encode("cp1252"), "cp1252"
         except UnicodeEncodeError:
-            variants.remove("cp1252")
+            pass
+        variants.remove("cp1252")
     if "bom" in variants:
         return ("\ufeff" + text).encode("utf-8"), "utf-8-sig"
     return text.encode("utf-8"), "utf-8"

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class SynthComment:
     """One comment: handle (None when the site shows none), paragraphs
-    (empty tuple for an empty comment), and its replies in page order."""
+    (empty tuple for an empty comment), its replies in page order, and where
+    its text names another commenter: (start, end, handle) spans of ``text``."""
 
     handle: str | None
     paragraphs: tuple[str, ...]
     replies: tuple[SynthComment, ...] = ()
+    mentions: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -37,13 +39,14 @@ class SynthPage:
 
 @dataclass(frozen=True)
 class FlatComment:
-    """A comment in page order, as a parse should report it."""
+    """A comment in page order, as a parse should report it (and its mentions)."""
 
     position: int
     parent_position: int | None
     depth: int
     handle: str | None
     text: str
+    mentions: tuple[tuple[int, int, str], ...] = ()
 
 
 def flatten(comments: tuple[SynthComment, ...]) -> tuple[FlatComment, ...]:
@@ -52,7 +55,9 @@ def flatten(comments: tuple[SynthComment, ...]) -> tuple[FlatComment, ...]:
 
     def visit(comment: SynthComment, parent: int | None, depth: int) -> None:
         position = len(flat)
-        flat.append(FlatComment(position, parent, depth, comment.handle, comment.text))
+        flat.append(
+            FlatComment(position, parent, depth, comment.handle, comment.text, comment.mentions)
+        )
         for reply in comment.replies:
             visit(reply, position, depth + 1)
 

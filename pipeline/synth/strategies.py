@@ -11,8 +11,9 @@ chrome choices, and sometimes NBSP, trailing spaces or tab indentation.
 Pages drawn here are *decidable*: nothing a reader of the page could not
 tell either (no body line identical to a handle on the page; a handle-less
 blank-separated comment does not open with a short handle-like line; comment
-boundaries always visible). This module must never draw a page the family's
-sites could not show.
+boundaries always visible; not five or more comments nearly all without text,
+which read as a menu of names: pipeline.stages.parse.MAX_EMPTY_COMMENTS). This
+module must never draw a page the family's sites could not show.
 
 Exclusions for the no-handles family, where nothing marks the end of the
 article, so that the laws assert only what the page shows:
@@ -39,10 +40,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from pipeline.stages.parse import MAX_EMPTY_COMMENTS, MIN_EMPTY_MENU
 from pipeline.synth.generate import add_nbsp, add_trailing_spaces, tab_indentation
-from pipeline.synth.model import SynthComment, SynthPage
+from pipeline.synth.model import SynthComment, SynthPage, flatten
 from pipeline.synth.render import renderer
 from pipeline.synth.render.page_writer import (
     BLANK,
@@ -153,6 +156,8 @@ def synth_pages(draw: st.DrawFn, family: str, max_comments: int = 10) -> SynthPa
     if family == "no_handles" and comments:
         comments[0] = _opening_in_own_words(comments[0], draw(st.sampled_from(READER_REMARKS)))
     tree = tuple(comments)
+    empty = sum(1 for c in flatten(tree) if not c.text)
+    assume(empty < MIN_EMPTY_MENU or empty <= MAX_EMPTY_COMMENTS * count_comments(tree))
     return SynthPage(
         title=draw(st.sampled_from(HEADLINES)),
         paragraphs=tuple(paragraphs),

@@ -16,6 +16,7 @@ a blank line inside a paragraph, or a literal from one real site's chrome
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -547,7 +548,7 @@ def _comment_sentence(rng: random.Random, topic: str) -> str:
 
 
 def mention(rng: random.Random, handle: str) -> str:
-    """A reference to another commenter, the ways people write them."""
+    """A reference to another commenter, the ways people write them (a whole paragraph)."""
     first = handle.split()[0].strip(".,()") or handle
     forms = (
         f"Hey {first[:4]}, good to see you back.",
@@ -560,12 +561,100 @@ def mention(rng: random.Random, handle: str) -> str:
     return _pick(rng, forms)
 
 
+# Words nobody uses alone to address a commenter ("the" of "the real one").
+_NOT_A_NICKNAME = frozenset("the a an not no my mr mrs dr de le la el von van you i".split())
+
+
+def drawn_mention(rng: random.Random, handle: str) -> tuple[str, tuple[int, int]]:
+    """A reference to another commenter that opens a paragraph, and the span of the
+    commenter's name in it: more ways than :func:`mention`, in more languages."""
+    first_word = handle.split()[0].strip(".,()") or handle
+    first = handle if first_word.casefold() in _NOT_A_NICKNAME else first_word
+    nickname = first[:4] if first == first_word and first.isalpha() and len(first) >= 7 else first
+    if sum(c.isalnum() for c in nickname) < 3:
+        nickname = first = handle  # "C++", "A.M": nobody is called that
+    forms = (
+        ("Hey ", nickname, ", good to see you back."),
+        ("@", handle.replace(" ", ""), " you are wrong."),
+        ("thank you ", handle, ", well said."),
+        ("", first, "\u2026go find someone else to argue with."),
+        ("", first.lower(), ", please read before you post."),
+        ("", handle, " is right about this one."),
+        ("As ", handle, " said, nobody reads the reports anyway."),
+        ("Good point, ", first, "."),
+        ("Danke ", first, ", genau so ist es."),
+        ("Merci ", first, ", bien dit."),
+    )
+    before, name, after = _pick(rng, forms)
+    return before + name + after, (len(before), len(before) + len(name))
+
+
+# Sentences that use a word of a handle (the key, case-folded) as an ordinary
+# word: a commenter called "the real one" must not make these lose their words.
+ORDINARY_USES: dict[str, tuple[str, ...]] = {
+    "the real one": (
+        "That was a decoy, the real one is still in the depot.",
+        "The fake report got more airtime than the real one.",
+    ),
+    "real deal": ("For once this ceasefire looks like the real deal.",),
+    "bot": ("I am not a bot, whatever they say about me.",),
+    "patriot": (
+        "A real patriot does not cheer for airstrikes.",
+        "Any patriot would read the report first.",
+    ),
+    "general": ("The general said nothing about the blockade.",),
+    "professor": ("My old professor said the same thing years ago.",),
+    "doctor": ("Ask any doctor about the waiting lists.",),
+    "captain": ("The captain of the ship was never questioned.",),
+    "kansas": ("Even in Kansas people laugh at this.",),
+    "london": ("They will hear about it in London soon enough.",),
+    "viking": ("A Viking longship would have been faster than this government.",),
+    "guest": ("Every guest at the talks got the same speech.",),
+    "name": ("Name one country that gained anything from this.",),
+    "owner": ("The owner of the factory was never asked.",),
+    "be": ("Be careful what you wish for.",),
+    "any": ("Any reader can see the numbers do not add up.",),
+    "cat": ("My cat could run a better foreign policy.",),
+    "wise": ("A wise man would wait for the report.",),
+    "nobody": ("Nobody here has read the whole report.",),
+    "wolf": ("The wolf is already inside the fold.",),
+    "common sense": ("This has nothing to do with common sense.",),
+    "seeker": ("Every truth seeker should read it twice.",),
+    "soldier": ("My grandfather was an old soldier and never talked like this.",),
+    "deal": ("It was a bad deal from the start.",),
+    "rebelde": ("Ser rebelde no es un crimen, dice mi abuela.",),
+    "sceptique": ("Je reste sceptique sur ce rapport.",),
+    "wanderer": ("Ein Wanderer fand die Kisten im Wald.",),
+    "sonnenschein": ("Nach dem Regen kommt Sonnenschein, sagt man.",),
+    "bürger": ("Die Bürger wurden wieder nicht gefragt.",),
+    "patriota": ("Un patriota no aplaude los bombardeos.",),
+    "citoyen": ("Chaque citoyen devrait lire ce rapport.",),
+    "loup": ("Le loup est déjà dans la bergerie.",),
+    "jo": ("Jo mei, so ist das halt.",),
+}
+
+
+def ordinary_use(rng: random.Random, handles: Sequence[str]) -> str | None:
+    """A sentence using a word of one of ``handles`` as an ordinary word, if any has one."""
+    found = sorted({key for h in handles for key in _ordinary_keys(h)})
+    return _pick(rng, ORDINARY_USES[_pick(rng, found)]) if found else None
+
+
+def _ordinary_keys(handle: str) -> list[str]:
+    words = [w.casefold() for w in re.findall(r"[^\W_]+", handle)]
+    phrase = " ".join(words)
+    return [key for key in ORDINARY_USES if key == phrase or (" " not in key and key in words)
+            or (" " in key and f" {key} " in f" {phrase} ")]
+
+
 class DrawnCommentParagraph(NamedTuple):
     """A comment paragraph and whether it is a pasted news paragraph (which
-    reads exactly like article text) rather than the reader's own words."""
+    reads exactly like article text) rather than the reader's own words;
+    ``mentions`` are the spans naming another commenter, with the handle."""
 
     text: str
     pasted_news: bool
+    mentions: tuple[tuple[int, int, str], ...] = ()
 
 
 def comment_paragraph(
@@ -577,27 +666,48 @@ def comment_paragraph(
 
 
 def drawn_comment_paragraph(
-    rng: random.Random, topic: str, others: Sequence[str] = (), mention_rate: float = 0.15
+    rng: random.Random,
+    topic: str,
+    others: Sequence[str] = (),
+    mention_rate: float = 0.15,
+    neighbours: Sequence[str] = (),
 ) -> DrawnCommentParagraph:
     """:func:`comment_paragraph` (same draws from ``rng``, same text) telling
-    whether the paragraph is a pasted news paragraph."""
+    whether the paragraph is a pasted news paragraph, and where it mentions
+    one of ``others``. Now and then it uses a word of one of ``neighbours``'
+    handles as an ordinary word (:data:`ORDINARY_USES`)."""
     if rng.random() < 0.015:
         return DrawnCommentParagraph(article_paragraph(rng, topic), pasted_news=True)
     parts: list[str] = []
+    named: tuple[int, int, str] | None = None
+    named_part = ""
     if others and rng.random() < mention_rate:
-        parts.append(mention(rng, _pick(rng, others)))
+        target = _pick(rng, others)
+        text, (start, end) = drawn_mention(rng, target)
+        named_part = text
+        parts.append(named_part)
+        named = (start, end, target)
     for _ in range(1 + int(rng.random() * 3)):
         parts.append(_comment_sentence(rng, topic))
+    if neighbours and rng.random() < 0.2:
+        use = ordinary_use(rng, neighbours)
+        if use is not None:
+            parts.insert(1 + int(rng.random() * len(parts)), use)
     if rng.random() < 0.08:
         parts.append(_pick(rng, _URLS).format(code=_code(rng, 11)))
     if rng.random() < 0.05:
         parts.insert(0, f"\u201c{_fill(_pick(rng, _ARTICLE_SENTENCES), rng, topic)}\u201d")
     text = " ".join(parts)
+    mentions: tuple[tuple[int, int, str], ...] = ()
+    if named is not None:
+        place = next(i for i, part in enumerate(parts) if part is named_part)
+        offset = len(" ".join(parts[:place])) + (1 if place else 0)
+        mentions = ((offset + named[0], offset + named[1], named[2]),)
     if rng.random() < 0.12:
-        cut = text.find(". ")
+        cut = text.find(". ", mentions[0][1] if mentions else 0)
         if 0 < cut < len(text) - 3:
             text = text[: cut + 1] + "\n" + text[cut + 2 :]
-    return DrawnCommentParagraph(text, pasted_news=False)
+    return DrawnCommentParagraph(text, pasted_news=False, mentions=mentions)
 
 
 def short_body_line(rng: random.Random) -> str:
@@ -689,13 +799,60 @@ _REGEX_HANDLES = (
     "back\\slash",
     "{curly}",
 )
-HANDLE_KINDS: dict[str, tuple[str, ...]] = {
+# Handles that are ordinary words or phrases (the issue of "the real one"), a
+# nationality, a title or a place, or words of another language than the page's.
+_ORDINARY_PHRASE_HANDLES = (
+    "the real one",
+    "Not a bot",
+    "Common Sense",
+    "Truth Seeker",
+    "Old Soldier",
+    "Name",
+    "Owner",
+    "Be",
+    "Any",
+    "Jo",
+    "A. Nonyme",
+)
+_NATIONAL_TITLE_PLACE_HANDLES = (
+    "Ostranian Patriot",
+    "Patriot",
+    "The General",
+    "Professor",
+    "Doctor",
+    "Captain",
+    "Kansas",
+    "London",
+    "Viking",
+)
+_OTHER_LANGUAGE_HANDLES = (
+    "rebelde",
+    "sceptique",
+    "Wanderer",
+    "Sonnenschein",
+    "Bürger",
+    "patriota",
+    "citoyen",
+    "vieux_loup",
+    "Lobo Solitario",
+    "Sonnenblume",
+    "Nachteule",
+    "le_r\u00eaveur",
+)
+HANDLE_KINDS: dict[str, tuple[str, ...]] = {  # what the Hypothesis strategies draw from
     "common_word": _COMMON_WORDS,
     "digits": _DIGIT_HANDLES,
     "punctuation": _PUNCT_HANDLES,
     "phrase": _PHRASE_HANDLES,
     "unicode": _UNICODE_HANDLES,
     "regex": _REGEX_HANDLES,
+}
+# The corpus generator draws from these too: handles that are ordinary words,
+# the anonymiser's traps (the parse laws keep to the kinds above).
+TRAP_HANDLE_KINDS: dict[str, tuple[str, ...]] = {
+    "ordinary_phrase": _ORDINARY_PHRASE_HANDLES,
+    "national_title_place": _NATIONAL_TITLE_PLACE_HANDLES,
+    "other_language": _OTHER_LANGUAGE_HANDLES,
 }
 
 
@@ -708,7 +865,8 @@ def handle(rng: random.Random) -> str:
         return f"{_pick(rng, FIRST_NAMES).lower()}{rng.randint(1, 999)}"
     if kind < 0.6:
         return _pick(rng, FIRST_NAMES)
-    bank = HANDLE_KINDS[_pick(rng, tuple(HANDLE_KINDS))]
+    kinds = {**HANDLE_KINDS, **TRAP_HANDLE_KINDS}
+    bank = kinds[_pick(rng, tuple(kinds))]
     return _pick(rng, bank)
 
 

@@ -92,6 +92,19 @@ def test_missing_anonymise_counts_are_not_invented() -> None:
     assert row in text
 
 
+def test_replacements_are_counted_per_kind_never_shown() -> None:
+    counts = {"full_handle_replacements": 3, "full_handle_comments": 2, "sweep_replacements": 0,
+              "sweep_comments": 0, "addressed_replacements": 1200, "addressed_comments": 1100}
+    text = render_datasheet(make_context(stage_reports={"anonymise": {"counts": counts}}))
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line.count("|") == 4]
+    kinds = {line.split(" | ")[0][2:]: line.split(" | ")[1:] for line in rows}
+    assert kinds["a whole handle that is not an ordinary word or phrase, wherever it occurs"] == [
+        "3", "2 |"]
+    assert ["1,200", "1,100 |"] in kinds.values() and ["0", "0 |"] in kinds.values()
+    assert ["not reported", "not reported |"] in kinds.values()  # distinctive parts: not given
+    assert "full_handle_replacements" not in text  # not listed a second time under its key
+
+
 def test_every_column_is_described_from_the_schema(ctx: ReleaseContext) -> None:
     text = render_datasheet(ctx)
     for table in ("articles", "comments", "duplicates", "sources"):
