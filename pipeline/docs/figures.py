@@ -194,6 +194,9 @@ def _replacements(ax: Axes, replaced: dict[str, int]) -> None:
     if not replaced:
         _empty(ax, "the anonymise stage reported no counts")
         return
+    if not any(replaced.values()):
+        _empty(ax, "nothing was replaced in comment texts")
+        return
     labels = list(replaced)
     counts = [replaced[label] for label in labels]
     positions = list(range(len(labels)))[::-1]
