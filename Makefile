@@ -48,7 +48,7 @@ bench-dedupe: $(STAMP)
 bench-pipeline: $(STAMP)
 	$(PY) -m pipeline.bench.pipeline
 
-# Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
+# Figures, not tests: BENCH_MB=... sets the synthetic corpus sizes (default 100 MB and 1 GB).
 bench: $(STAMP) bench-dedupe bench-pipeline
 
 clean:
