@@ -26,10 +26,12 @@ exit), never into build/ or dist/, and is not a timed test.
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import resource
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -228,7 +230,17 @@ class ParquetSketches:
         return pq.read_table(self.texts_files[part])
 
     def signatures(self, part: int, columns: Sequence[str]) -> pa.Table:
-        return pq.read_table(self.signature_files[part], columns=list(columns))
+        with _OPEN_LOCK:  # a ParquetFile is not safe to share between threads
+            return _open_parquet(self.signature_files[part]).read(columns=list(columns))
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4096)
+def _open_parquet(path: Path) -> pq.ParquetFile:
+    """A Parquet file whose footer is read once (as the runner's part reader keeps them)."""
+    return pq.ParquetFile(path)
 
 
 def components_in_partitions(
