@@ -563,7 +563,8 @@ class Runner:
             )
             for index in range(n_parts)
         )
-        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options)
+        scratch = spec.finish is not None  # the second pass writes what is kept
+        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options, scratch=scratch)
         rows_in = log.rows_in
         report = merge_reports([prepared] + [log.reports[i] for i in range(n_parts)])
         if spec.finish is not None:
@@ -606,16 +607,20 @@ class Runner:
         tasks: Iterator[PartitionTask],
         out_dir: Path,
         common: Mapping[str, Any] | None = None,
+        *,
+        scratch: bool = False,
     ) -> _PartitionLog:
         """Run tasks on the executor, writing each partition's tables under ``out_dir``.
 
         ``common`` are stage options every partition gets (sent to a worker once).
+        ``scratch`` tables (a first pass the second pass rewrites) are written as
+        work tables: fast, uncompressed, read back once.
         """
         log = _PartitionLog()
         with self._progress(stage, n_parts) as advance:
             for index, outcome in self.executor.imap(run_partition, tasks, common or {}):
                 assert index == outcome.index, "an executor mixed up partitions"
-                self._keep_partition(stage, out_dir, outcome, log)
+                self._keep_partition(stage, out_dir, outcome, log, scratch=scratch)
                 advance()
         self._raise_partition_failures(stage, n_parts, log)
         return log
@@ -687,7 +692,13 @@ class Runner:
         }
 
     def _keep_partition(
-        self, stage: str, stage_dir: Path, outcome: PartitionOutcome, log: _PartitionLog
+        self,
+        stage: str,
+        stage_dir: Path,
+        outcome: PartitionOutcome,
+        log: _PartitionLog,
+        *,
+        scratch: bool = False,
     ) -> None:
         """Write one partition's tables and keep only its figures."""
         if outcome.failed:
@@ -696,7 +707,7 @@ class Runner:
             return
         for name, table in outcome.tables.items():
             path = stage_dir / name / part_name(outcome.index)
-            if has_contract(stage, name):
+            if has_contract(stage, name) and not scratch:
                 write_parquet(table, path)
                 log.rows_out[name] = log.rows_out.get(name, 0) + table.num_rows
             else:
