@@ -76,7 +76,7 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from pipeline.checks import has_contract, input_problems, key_hashes, output_problems, redact
+from pipeline.checks import has_contract, input_problems, output_problems, redact
 from pipeline.errors import CorpusError
 from pipeline.executors import Executor, LocalExecutor
 from pipeline.partitions import (
@@ -91,6 +91,7 @@ from pipeline.partitions import (
     table_bounds,
 )
 from pipeline.schemas import Problem, contract, table_problems
+from pipeline.shard_checks import unique_key_problems
 from pipeline.stage import Finished, Prepared, StageReport, StageResult
 from pipeline.tables import write_parquet, write_work_parquet
 
@@ -761,36 +762,15 @@ class Runner:
     def _check_unique_across_parts(self, stage: str, paths: Mapping[str, tuple[Path, ...]]) -> None:
         """Primary keys of group partitions must be unique over all partitions.
 
-        Each partition was checked on its own; across them the runner hashes
-        every key (8 bytes a row, key columns read alone) and re-checks any
-        repeated hash on the key values themselves.
+        Each partition was checked on its own; across them every key is hashed
+        (8 bytes a row, key columns read alone) and any repeated hash re-checked
+        on the key values themselves (pipeline/shard_checks.py).
         """
         for name, table_paths in paths.items():
-            key = contract(stage, name).primary_key
-            if not key or len(table_paths) < 2:
-                continue
-            hashes = np.sort(
-                np.concatenate([key_hashes(pq.read_table(p, columns=key)) for p in table_paths])
-            )
-            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-            if not len(repeated):
-                continue
-            suspects = pa.concat_tables(
-                keys.filter(pa.array(np.isin(key_hashes(keys), repeated)))
-                for keys in (pq.read_table(p, columns=key) for p in table_paths)
-            )
-            counted = suspects.group_by(key).aggregate([([], "count_all")])
-            twice = counted.filter(pc.greater(counted["count_all"], 1))
-            if twice.num_rows:
-                problem = Problem(
-                    name,
-                    key[-1],
-                    "unique-across-partitions",
-                    f"{twice.num_rows} key(s) occur in more than one partition",
-                    tuple(str(v) for v in twice.select(key).slice(0, 5).to_pylist()),
-                    stage=stage,
-                )
-                raise StageCheckFailed(stage, "check across partitions", redact([problem]))
+            loaders = [_ParquetPart(path) for path in table_paths]
+            problems = unique_key_problems(stage, name, loaders, unit="partition")
+            if problems:
+                raise StageCheckFailed(stage, "check across partitions", redact(problems))
 
     def _frictionless_parts(
         self, stage: str, paths: Mapping[str, tuple[Path, ...]]
