@@ -34,12 +34,15 @@ from pipeline.errors import LeakFound, SeedsNotFound
 from pipeline.executors import Executor
 from pipeline.pseudonyms import PseudonymKey
 from pipeline.publish import PublishOutcome, publish_atomically, write_release_files
-from pipeline.runner import Regroup, Runner, StageRun, StageSpec
+from pipeline.runner import KeyRanges, Regroup, Runner, StageRun, StageSpec
+from pipeline.shard_checks import release_relation_problems
 from pipeline.shards import MAX_ROWS_PER_FILE, release_file_names
 from pipeline.stages import anonymise, dedupe, ingest, parse, release
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 PARTITION_PAGES = 1000
+# Released comments held in memory at once by the release stage (one key range).
+ROWS_PER_RANGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,12 @@ def read_seed_files(seeds_dir: Path) -> pa.Table:
     return SeedPartition(tuple(seed_paths(seeds_dir)))()
 
 
-def stage_specs(key: PseudonymKey) -> list[StageSpec]:
-    """The pipeline, in order: each stage and where its inputs come from."""
+def stage_specs(key: PseudonymKey, *, rows_per_range: int = ROWS_PER_RANGE) -> list[StageSpec]:
+    """The pipeline, in order: each stage and where its inputs come from.
+
+    ``rows_per_range``: the release stage builds the comments table in ranges of
+    about that many rows of ``comment_id`` (tests lower it; the bytes do not
+    depend on it)."""
     return [
         StageSpec("ingest", ingest.run, {"files": ("seeds", "files")}, partitioned=True),
         StageSpec("parse", parse.run, {"pages": ("ingest", "pages")}, partitioned=True),
@@ -132,7 +139,7 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
         ),
         StageSpec(
             "release",
-            release.run,
+            release.run_without_comments,
             {
                 "articles": ("dedupe", "articles"),
                 "comments": ("anonymise", "comments"),
@@ -146,6 +153,17 @@ def stage_specs(key: PseudonymKey) -> list[StageSpec]:
                 "pages": ["source_file", "source_sha256", "bytes", "encoding"],
                 "parsed_articles": ["source_file", "layout"],
             },
+            ranges=KeyRanges(
+                table="comments",
+                output="comments",
+                key="comment_id",
+                in_order=release.comments_in_order,
+                summary="comment_counts",
+                summarise=release.comment_counts,
+                summary_columns=("comment_id", "article_id"),
+                relations=release_relation_problems,
+                rows_per_range=rows_per_range,
+            ),
         ),
     ]
 
@@ -189,6 +207,7 @@ def build_release(
     executor: Executor | None = None,
     partition_pages: int = PARTITION_PAGES,
     max_rows_per_file: Mapping[str, int] = MAX_ROWS_PER_FILE,
+    rows_per_range: int = ROWS_PER_RANGE,
 ) -> BuildResult:
     """Run the whole pipeline and publish version ``version``.
 
@@ -209,7 +228,7 @@ def build_release(
         )
     runner = run_stages(
         seeds_dir, key, build_dir=build_dir, console=console, executor=executor,
-        partition_pages=partition_pages,
+        partition_pages=partition_pages, rows_per_range=rows_per_range,
     )  # fmt: skip
     return publish_release(
         runner, dist_dir, version, key, preview, date=date, max_rows_per_file=max_rows_per_file
@@ -224,11 +243,12 @@ def run_stages(
     console: Console,
     executor: Executor | None = None,
     partition_pages: int = PARTITION_PAGES,
+    rows_per_range: int = ROWS_PER_RANGE,
 ) -> Runner:
     """Every stage, in order, through the runner; their outputs end up under ``build_dir``."""
     runner = Runner(build_dir, console, executor=executor)
     runner.provide_parts("seeds", "files", seed_partitions(seeds_dir, partition_pages))
-    specs = stage_specs(key)
+    specs = stage_specs(key, rows_per_range=rows_per_range)
     last_partitioned = max(i for i, spec in enumerate(specs) if spec.partitioned)
     for i, spec in enumerate(specs):
         runner.run(spec)
