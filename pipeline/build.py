@@ -7,9 +7,11 @@ stages themselves never touch the file system. The per-page stages (ingest,
 parse) run in partitions of ``partition_pages`` seed files (contiguous in
 name order) on the executor given (in process by default, or Dask: see
 pipeline/executors.py); dedupe and anonymise run in as many partitions of
-whole articles (see pipeline/runner.py), release on whole tables (Arrow,
-only the columns it needs). The release is byte-identical whatever the
-executor and the partition size. With a pseudonym key the
+whole articles (see pipeline/runner.py), release in this process: the
+comments in ranges of ``comment_id`` (``ROWS_PER_RANGE`` rows at a time,
+``KeyRanges``), the other tables whole (Arrow, only the columns it needs).
+The release is byte-identical whatever the executor, the partition size and
+the range size. With a pseudonym key the
 release goes to DIST/X.Y.Z; without one it is a *preview*: pseudonyms from a
 fresh random key, written to BUILD/preview/X.Y.Z, and the run says so.
 """

@@ -42,6 +42,13 @@ are key-sorted within but not across partitions, so instead of the key-order
 check the runner checks that keys are unique across them (64-bit hashes of
 the key columns, colliding hashes re-checked on the values).
 
+A whole-table stage may build one output in ranges of its primary key
+(``StageSpec.ranges``, :class:`KeyRanges`; release: the comments): its input's
+partitions are cut by key range into IPC files under ``build/<stage>/_ranges/``
+(as a regroup does), each range is sorted, checked and written as one part, so
+the parts follow each other in key order and no step holds the whole table;
+the cross-table checks then read the parts a few columns at a time.
+
 Stage outputs are kept on disk, not in memory: a later stage's input is read
 back when it runs. A table a stage passes through unchanged (the same object
 as one of its inputs) and that has no contract in that stage is not checked
