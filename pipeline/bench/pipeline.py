@@ -313,8 +313,10 @@ def _phase(name: str, started: float, seconds: float) -> dict[str, Any]:
 
 
 def _release_rows(build: Path) -> int:
-    """Rows of the four released tables (what publish writes)."""
-    return sum(pq_rows(path) for path in sorted((build / "release").glob("*.parquet")))
+    """Rows of the four released tables (what publish writes): files or key-range parts."""
+    release = build / "release"
+    files = sorted(release.glob("*.parquet")) + sorted(release.glob("*/part-*.parquet"))
+    return sum(pq_rows(path) for path in files)
 
 
 def pq_rows(path: Path) -> int:
