@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from pipeline.layouts import all_layouts
+from pipeline.layouts import all_layouts, records
 from pipeline.layouts.base import (
     Layout,
     LayoutMismatch,
@@ -95,33 +95,67 @@ def _ranked(scores: dict[str, float]) -> list[str]:
 
 
 def parse_page(page: PageText) -> ParsedPage:
-    """Parse one page with the best layout that fits and obeys the accounting law."""
-    layouts = {layout.name: layout for layout in all_layouts()}
-    scores, skipped = _contending_scores(page, layouts.values())
+    """Parse one page: the general record parser first, the layout plug-ins for pages whose
+    comments show no header cue, an article without comments when the page shows no
+    comment section; otherwise the page is rejected with the reason."""
+    reading = records.read_page(page)
+    reasons: list[str] = []
+    if reading.template is not None:
+        try:
+            parsed = records.assemble(page, reading)
+        except LayoutMismatch as mismatch:
+            reasons.append(f"{records.NAME}: {mismatch}")
+        else:
+            problem = _acceptance_problem(page, parsed)
+            if problem is None:
+                return parsed
+            reasons.append(f"{records.NAME}: {problem}")
+    plugins = {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
+    saw_comments: list[bool] = []  # a plug-in found comments, even if its reading was refused
+    scores, skipped = _contending_scores(page, plugins.values())
     ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
     best = _ranked(scores)[0] if scores else None
-    if not ranked:
-        score = f"{scores[best]:.2f}" if best else "n/a"
-        raise UnparseablePage(
-            f"no layout fits (best: {best or 'none'} at {score}, threshold {MIN_LAYOUT_SCORE})",
-            best,
-            scores.get(best) if best else None,
-        )
-    reasons: list[str] = []
-    parsed = _first_accepted(page, layouts, ranked[:1], reasons)
-    if parsed is not None:
-        return parsed
-    if skipped:  # the best fit failed: the runners-up need every score
-        scores = layout_scores(page, layouts.values())
-        ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
-    parsed = _first_accepted(page, layouts, [n for n in ranked if n != best], reasons)
-    if parsed is not None:
-        return parsed
-    raise UnparseablePage("; ".join(reasons), best, scores.get(best) if best else None)
+    if ranked:
+        parsed = _first_accepted(page, plugins, ranked[:1], reasons, saw_comments)
+        if parsed is None:
+            if skipped:  # the best fit failed: the runners-up need every score
+                scores = layout_scores(page, plugins.values())
+                ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
+            parsed = _first_accepted(page, plugins, [n for n in ranked if n != best], reasons,
+                                     saw_comments)
+        if parsed is not None:
+            return parsed
+    elif best is not None:
+        reasons.append(f"no layout fits (best: {best} at {scores[best]:.2f}, "
+                       f"threshold {MIN_LAYOUT_SCORE})")
+    if (reading.template is None and not saw_comments
+            and records.article_without_comments(reading)):
+        try:
+            parsed = records.assemble(page, reading)
+        except LayoutMismatch as mismatch:
+            reasons.append(f"{records.NAME}: {mismatch}")
+        else:
+            if _acceptance_problem(page, parsed) is None:
+                return parsed
+    raise UnparseablePage(
+        _rejection(reading, reasons), best, scores.get(best) if best else None
+    )
+
+
+def _rejection(reading: records.PageReading, reasons: list[str]) -> str:
+    """One reason a reader understands first, the plug-ins' details after it."""
+    if not records.looks_like_article(reading):
+        head = "not an article (no headline above a paragraph of prose)"
+    elif reading.template is None:
+        head = "comment section not recognised (no comment header repeats on the page)"
+    else:
+        head = "page structure not recognised with confidence"
+    return "; ".join([head, *reasons]) if reasons else head
 
 
 def _first_accepted(
-    page: PageText, layouts: dict[str, Layout], names: list[str], reasons: list[str]
+    page: PageText, layouts: dict[str, Layout], names: list[str], reasons: list[str],
+    saw_comments: list[bool] | None = None,
 ) -> ParsedPage | None:
     """The first of ``names`` whose parse is accepted; why each other failed goes to ``reasons``."""
     for name in names:
@@ -133,10 +167,36 @@ def _first_accepted(
         except Exception as error:  # a plug-in bug is reported with the page, not raised
             reasons.append(f"{name}: parser error {type(error).__name__}: {error}")
             continue
-        problem = _acceptance_problem(page, parsed)
+        if parsed.comments and saw_comments is not None:
+            saw_comments.append(True)
+        problem = _acceptance_problem(page, parsed) or _plugin_problem(page, parsed)
         if problem is None:
             return parsed
         reasons.append(f"{name}: {problem}")
+    return None
+
+
+MIN_EMPTY_MENU = 5
+MAX_EMPTY_COMMENTS = 0.85  # share of a plug-in's comments that may have no text
+MAX_LINES_BEFORE_TITLE = 8  # non-blank lines a plug-in's page may show above its headline
+
+
+def _plugin_problem(page: PageText, parsed: ParsedPage) -> str | None:
+    """The layout plug-ins know the clean page shapes of the seeds: a page that opens with
+    site navigation, or whose "comments" have no text (menu items, link lists), is not one
+    of them, and a plug-in's reading of it is not trusted."""
+    empties = sum(1 for c in parsed.comments if not c.text.strip())
+    if empties >= MIN_EMPTY_MENU:  # a menu has several items; an empty comment is a comment
+        empty = empties / len(parsed.comments)
+        if empty > MAX_EMPTY_COMMENTS:
+            return f"{empty:.0%} of the comments found have no text (a menu or a list of links)"
+    if parsed.title_lines:
+        first = min(parsed.title_lines)
+        before = sum(1 for no in range(1, first) if page.lines[no - 1].strip())
+        if before > MAX_LINES_BEFORE_TITLE:
+            return f"{before} lines of page chrome above the headline: not a shape it knows"
+        if not records.headline_like(page.lines[first - 1]):
+            return "its headline is page chrome (a banner, a menu, a date): not a shape it knows"
     return None
 
 

@@ -133,7 +133,7 @@ def _patterns() -> _Patterns:
             flags,
         ),
         glued=re.compile(
-            r"(?<!\.)(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>\d\d)(?=[0-2]?\d:[0-5]\d)", flags
+            r"(?<!\d\.)(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>\d\d)(?=[0-2]?\d:[0-5]\d)", flags
         ),
         iso=re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)", flags),
         time=re.compile(rf"(?<![\d.:])(?:{_TIME})", flags),
@@ -192,6 +192,12 @@ def _span(line: str, start: int, end: int, y: int | None, m: int | None, d: int 
     if timed:
         end, hh, mm = timed
     return DateSpan(start, end, KIND_DATE, y, m, d, hh, mm, numeric)
+
+
+def with_time(date: DateSpan, time: DateSpan) -> DateSpan:
+    """A date shown on one line and its time on the next ("24 janvier 2017" / "12h10")."""
+    return DateSpan(date.start, date.end, KIND_DATE, date.year, date.month, date.day,
+                    time.hour, time.minute, date.numeric)
 
 
 def find_dates(line: str) -> list[DateSpan]:

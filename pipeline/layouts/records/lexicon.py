@@ -30,6 +30,7 @@ class Lexicon:
     badge_words: frozenset[str]
     section_words: frozenset[str]
     section_end: frozenset[str]
+    page_chrome_words: frozenset[str]
     pingback_words: frozenset[str]
     depth_lines: tuple[re.Pattern[str], ...]
     months: dict[str, int]
@@ -77,6 +78,7 @@ def lexicon() -> Lexicon:
         badge_words=_flat(raw["badge_words"]),
         section_words=_flat(raw["section_words"]),
         section_end=_flat(raw["section_end"]),
+        page_chrome_words=_flat(raw["page_chrome_words"]),
         pingback_words=_flat(raw["pingback_words"]),
         depth_lines=tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in raw["depth_lines"]),
         months=months,
@@ -91,4 +93,5 @@ def lexicon() -> Lexicon:
 
 def alternation(words: frozenset[str] | set[str]) -> str:
     """A regex alternation of ``words`` (longest first, so that a phrase wins over its prefix)."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=(lambda w: (-len(w), w))))
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)

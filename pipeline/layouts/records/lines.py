@@ -198,10 +198,12 @@ def _collapse(tokens: list[Token], content: str) -> list[Token]:
         # a closing bracket right after the run belongs to it ("Catherine (GiveWell)"), and so
         # does a dot right after it ("Jeff K.", "pierre.s.")
         end_tok = tokens[last]
-        if last + 1 < len(tokens) and tokens[last + 1].text == "." and tokens[last + 1].start == end_tok.end:
+        after = tokens[last + 1] if last + 1 < len(tokens) else None
+        if after is not None and after.text == "." and after.start == end_tok.end:
             end_tok = tokens[last + 1]
             last += 1
-        if last + 1 < len(tokens) and tokens[last + 1].text == ")" and "(" in content[tok.start:end_tok.end]:
+        after = tokens[last + 1] if last + 1 < len(tokens) else None
+        if after is not None and after.text == ")" and "(" in content[tok.start:end_tok.end]:
             end_tok = tokens[last + 1]
             last += 1
         out.append(Token(NAME, content[tok.start:end_tok.end], tok.start, end_tok.end))
@@ -230,7 +232,7 @@ def is_section_end(line: Line) -> bool:
 
 
 def action_only(line: Line) -> bool:
-    """Only the comment system's actions, numbers, arrows and punctuation ("Reply", "+2", "6709")."""
+    """Only the system's actions, numbers, arrows and punctuation ("Reply", "+2", "6709")."""
     if line.long or not line.tokens or line.content[-1:] in "!?":
         return False  # "Like!" is a commenter's word; a system writes "Like"
     if number_only(line):

@@ -36,17 +36,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.layouts.records.dates import KIND_DATE, KIND_RELATIVE, KIND_TIME, DateSpan
+from pipeline.layouts.records.dates import KIND_DATE, KIND_RELATIVE, KIND_TIME, DateSpan, with_time
 from pipeline.layouts.records.lexicon import lexicon
 from pipeline.layouts.records.lines import (
     ACTION,
     BADGE,
-    SECTION,
     BY,
+    CONNECTOR,
     DATE,
     NAME,
     PINGBACK,
     RELATIVE,
+    SECTION,
     TIME,
     VERB,
     Line,
@@ -95,13 +96,47 @@ def line_class(line: Line) -> str:
     has_date = any(k in (DATE, RELATIVE, TIME) for k in kinds)
     if has_date and not names:
         return C_DATE
-    if names and (has_date or VERB in kinds or _by_then_name(line)):
-        name_words = sum(len(t.text.split()) for t in names)
-        if name_words <= 10 or has_date:
-            return C_HEADER
+    if names and (has_date or _verb_cue(line) or _by_then_name(line)) and _header_shaped(line):
+        return C_HEADER
     if len(names) == 1 and not kinds.count(VERB) and _name_like(line):
         return C_NAME
     return C_TEXT
+
+
+def _verb_cue(line: Line) -> bool:
+    """A header verb as headers use it: closing the line ("X says:", "X dijo :") or followed
+    by the date ("X wrote on D:"); "who writes this stuff" or "Well said" is a sentence."""
+    toks = [t for t in line.tokens if t.kind != "p"]
+    for i, t in enumerate(toks):
+        if t.kind != VERB:
+            continue
+        rest = line.content[t.end:].strip()
+        if rest.startswith(":") or rest == "" and line.content.rstrip().endswith(":"):
+            return True
+        following = toks[i + 1:i + 3]
+        if following and following[0].kind in (DATE, RELATIVE) or (
+                len(following) == 2 and following[0].kind == CONNECTOR
+                and following[1].kind in (DATE, RELATIVE)):
+            return True
+    return False
+
+
+MAX_LEAD_WORDS = 6  # words of a header before its first cue (the handle)
+
+
+def _header_shaped(line: Line) -> bool:
+    """Short before its cue, and not a sentence: "This is exactly what I said 3 days ago."
+    has a relative date and a verb, and is a comment's text."""
+    text = line.content.rstrip()
+    if text.endswith((".", "!", "?")) and not text.endswith(("..", " am.", " pm.")):
+        return False
+    lead = 0
+    for t in line.tokens:
+        if t.kind in (DATE, RELATIVE, TIME, VERB, BY):
+            break
+        if t.kind == NAME:
+            lead += len(t.text.split())
+    return lead <= MAX_LEAD_WORDS
 
 
 def _by_then_name(line: Line) -> bool:
@@ -135,6 +170,8 @@ class Record:
     date_text: str | None = None
     depth_hint: int | None = None
     col: int = 0
+    dropped: bool = False  # no text: not published, but its replies know their parent is gone
+    unread_depths: list[int] = field(default_factory=list)  # "level N" records not recognised
 
 
 @dataclass
@@ -170,7 +207,6 @@ def _consensus(lines: Sequence[Line], classes: Sequence[str], positions: list[in
                offset: int) -> tuple[str | None, float]:
     votes: Counter[str] = Counter()
     defined = 0
-    markers = 0
     for j, k in enumerate(positions):
         at = k + offset
         if not 0 <= at < len(lines):
@@ -263,7 +299,8 @@ def _records_for(lines: Sequence[Line], classes: Sequence[str], mask: str,
         return None
     anchor_class = Counter(classes[k] for k in positions).most_common(1)[0][0]
     lo, hi, block = _block(lines, classes, positions, anchor_class)
-    handle_offset = next((o for o in sorted(block, key=abs) if block[o] in (C_HEADER, C_NAME)), None)
+    handle_offset = next(
+        (o for o in sorted(block, key=abs) if block[o] in (C_HEADER, C_NAME)), None)
     if handle_offset is not None and block[handle_offset] == C_HEADER and not any(
             lines[k + handle_offset].names() for k in positions):
         handle_offset = None
@@ -301,8 +338,8 @@ def _records_for(lines: Sequence[Line], classes: Sequence[str], mask: str,
         records.append(_record(lines, classes, start, handle_at, header_end, next_start,
                                trailer_classes))
     records = _after_section_heading(lines, classes, records)
-    records = _with_text(records)
-    if len(records) < 2:
+    records = _with_text(_with_unread(records))
+    if sum(1 for r in records if not r.dropped) < 2:
         return None
     section_start = min([records[0].handle_at or 0, *records[0].header]) if records[0].header or (
         records[0].handle_at is not None) else records[0].body[0]
@@ -326,6 +363,17 @@ def _after_section_heading(lines: Sequence[Line], classes: Sequence[str],
     return records[1:] if heading and not later else records
 
 
+def _with_unread(records: list[Record]) -> list[Record]:
+    """A record the page shows with a depth line but no recognised header (a deleted
+    comment) stays in the sequence as a dropped record, so that its replies get no parent
+    rather than the wrong one."""
+    out: list[Record] = []
+    for record in records:
+        out.append(record)
+        out.extend(Record(depth_hint=d, dropped=True) for d in record.unread_depths)
+    return out
+
+
 def _first_index(record: Record) -> int:
     return min([*record.header, *([record.handle_at] if record.handle_at is not None else []),
                 *record.body])
@@ -333,8 +381,13 @@ def _first_index(record: Record) -> int:
 
 def _with_text(records: list[Record]) -> list[Record]:
     """A record with no text (a deleted comment: "[deleted]" and a date) is not a comment;
-    its lines stay in the chrome log of the page."""
-    return [r for r in records if r.body]
+    its lines stay in the chrome log of the page, and it is kept, marked dropped, only so
+    that its replies are not given a wrong parent."""
+    for record in records:
+        record.dropped = record.dropped or not record.body
+    while records and records[0].dropped:
+        records = records[1:]
+    return records
 
 
 def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[int],
@@ -355,9 +408,9 @@ def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[i
     header = [o for o in block if o != 0 and o >= cut]
     kept = []
     for j, k in enumerate(positions):
-        if marked is not None and 0 <= k + handle_offset < len(lines):  # type: ignore[operator]
-            if bool(lines[k + handle_offset].marker) != marked:  # type: ignore[operator]
-                continue
+        at = k + handle_offset if handle_offset is not None else -1
+        if marked is not None and 0 <= at < len(lines) and bool(lines[at].marker) != marked:
+            continue
         if not all(0 <= k + o < len(lines) and _fits(classes[k + o], block[o]) for o in header
                    if o < 0 or j + 1 == len(positions) or k + o < positions[j + 1]):
             continue
@@ -402,6 +455,7 @@ def _record(lines: Sequence[Line], classes: Sequence[str], start: int, handle_at
     record.col = lines[handle_at if handle_at is not None else start].col
     for at in range(start, header_end + 1):
         _take_date(record, lines[at], at)
+        _take_time(record, lines[at], at)
         depth = _depth(lines[at])
         if depth is not None:
             record.depth_hint = depth
@@ -414,6 +468,8 @@ def _record(lines: Sequence[Line], classes: Sequence[str], start: int, handle_at
         at = body.pop()
         if classes[at] == C_DATE and record.date is None:
             _take_date(record, lines[at], at)
+        if classes[at] == C_DEPTH and (depth := _depth(lines[at])) is not None:
+            record.unread_depths.insert(0, depth)  # a record whose header was not recognised
         record.chrome.append((at, _chrome_reason(classes[at])))
     kept = []
     for n, at in enumerate(body):
@@ -421,6 +477,8 @@ def _record(lines: Sequence[Line], classes: Sequence[str], start: int, handle_at
             # a "level N" line opens a record whose header was not recognised (a deleted
             # comment): what follows is not this commenter's text
             record.chrome.extend((b, "comment without a recognised header") for b in body[n:])
+            depths = [_depth(lines[b]) for b in body[n:] if classes[b] == C_DEPTH]
+            record.unread_depths.extend(d for d in depths if d is not None)
             break
         if classes[at] in (C_ACTION, C_MARKER) or (classes[at] == C_PING):
             record.chrome.append((at, _chrome_reason(classes[at])))
@@ -491,6 +549,17 @@ def _take_date(record: Record, line: Line, at: int) -> None:
             return
 
 
+def _take_time(record: Record, line: Line, at: int) -> None:
+    """The time on the line after a date without one: "24 janvier 2017" / "12h10"."""
+    date = record.date
+    if date is None or date.kind != KIND_DATE or date.has_time or record.date_at != at - 1:
+        return
+    times = [d for d in line.dates if d.kind == KIND_TIME]
+    if times and not line.names():
+        record.date = with_time(date, times[0])
+        record.date_text = f"{record.date_text} {line.content[times[0].start:times[0].end]}"
+
+
 def _depth(line: Line) -> int | None:
     for pattern in lexicon().depth_lines:
         match = pattern.match(line.content)
@@ -500,7 +569,7 @@ def _depth(line: Line) -> int | None:
 
 
 def _last_index(records: list[Record]) -> int:
-    last = records[-1]
+    last = next(r for r in reversed(records) if not r.dropped)
     return max([*last.body, *last.header, *(a for a, _ in last.chrome),
                 *([last.handle_at] if last.handle_at is not None else [])])
 
