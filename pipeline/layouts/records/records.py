@@ -151,7 +151,7 @@ def _name_like(line: Line) -> bool:
         return False
     if text[-1:] in "!?:;,":
         return False
-    if text.endswith(".") and not re.search(r"(?:^|[\s.])\w{1,3}\.$", text):
+    if text.endswith(".") and not re.search(r"(?:^|[\s.])[^\W\d_]{1,2}\.$", text):
         return False  # "Jeff K." ends with an initial; "Great article." is a sentence
     return any(ch.isalnum() for ch in text)
 
@@ -205,11 +205,20 @@ def _occurrence_clusters(positions: list[int]) -> list[int]:
 
 def _consensus(lines: Sequence[Line], classes: Sequence[str], positions: list[int],
                offset: int) -> tuple[str | None, float]:
+    """The class most occurrences show at ``offset`` from the anchor, and its share.
+
+    The first occurrence has no record before it and the last none after it: where their
+    line at the offset is outside the comment section (a heading, a reply form, the page's
+    end) it does not count, for or against.
+    """
     votes: Counter[str] = Counter()
     defined = 0
+    edges = 0
     for j, k in enumerate(positions):
         at = k + offset
-        if not 0 <= at < len(lines):
+        edge = (offset > 0 and j + 1 == len(positions)) or (offset < 0 and j == 0)
+        if not 0 <= at < len(lines) or (edge and classes[at] == C_SECTION):
+            edges += edge
             continue
         # the offset must stay between this occurrence and its neighbours
         if offset > 0 and j + 1 < len(positions) and at >= positions[j + 1]:
@@ -218,10 +227,12 @@ def _consensus(lines: Sequence[Line], classes: Sequence[str], positions: list[in
             continue
         defined += 1
         votes[classes[at]] += 1
-    if not votes or defined < max(2, len(positions) // 2):
+    counted = len(positions) - edges
+    if not votes or counted <= 0 or defined < max(1, counted // 2) or (
+            len(positions) > 2 and defined < 2):
         return None, 0.0
     cls, n = votes.most_common(1)[0]
-    return cls, n / len(positions)
+    return cls, n / counted
 
 
 def _block(lines: Sequence[Line], classes: Sequence[str], positions: list[int],
@@ -411,8 +422,10 @@ def _conforming(lines: Sequence[Line], classes: Sequence[str], positions: list[i
         at = k + handle_offset if handle_offset is not None else -1
         if marked is not None and 0 <= at < len(lines) and bool(lines[at].marker) != marked:
             continue
+        # (a line after the anchor is checked only up to the next occurrence: after the last
+        # one the section may end)
         if not all(0 <= k + o < len(lines) and _fits(classes[k + o], block[o]) for o in header
-                   if o < 0 or j + 1 == len(positions) or k + o < positions[j + 1]):
+                   if o < 0 or (j + 1 < len(positions) and k + o < positions[j + 1])):
             continue
         kept.append(k)
     return kept
