@@ -161,7 +161,7 @@ class KeyRanges:
     summarise: Callable[[pa.Table], pa.Table]
     relations: Callable[[Mapping[str, Sequence[Callable[..., pa.Table]]]], list[Problem]]
     summary_columns: tuple[str, ...] = ()
-    rows_per_range: int = 1_000_000
+    rows_per_range: int = 250_000
 
 
 @dataclass(frozen=True)
