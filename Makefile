@@ -60,7 +60,7 @@ bench-parse: $(STAMP)
 bench-anonymise: $(STAMP)
 	$(PY) -m pipeline.bench.anonymise
 
-# Figures, not tests: BENCH_MB=... sets the synthetic corpus size (default ~1 GB).
+# Figures, not tests: BENCH_MB=... sets the synthetic corpus sizes (default 100 MB and 1 GB).
 bench: $(STAMP) bench-dedupe bench-parse bench-pipeline
 
 clean:

@@ -43,12 +43,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipeline.docs.context import TABLES, ReleaseContext
 from pipeline.docs.terms import LICENSE_ID
 from pipeline.errors import ReleaseConflict
 from pipeline.schemas import contract
 from pipeline.shards import is_sharded, row_ranges
-from pipeline.tables import fsync_path, write_parquet
+from pipeline.tables import ROW_GROUP_SIZE, fsync_path, write_parquet
 
 DATA_LICENSE_TITLE = (
     "Non-commercial research and text-and-data-mining use only (see LICENSE-DATA.md)"
@@ -205,10 +207,28 @@ def write_table_files(ctx: ReleaseContext, out_dir: Path) -> dict[str, str]:
         whole, files = ctx.tables[table], ctx.table_files[table]
         ranges = row_ranges(whole.num_rows, len(files))
         for file_name, (offset, length) in zip(files, ranges, strict=True):
-            shard = whole if len(files) == 1 else whole.slice(offset, length)
+            shard = on_row_group_grid(whole.slice(offset, length), offset)
             write_parquet(shard, out_dir / file_name)
+            del shard
             hashes[file_name] = sha256_file(out_dir / file_name)
     return hashes
+
+
+def on_row_group_grid(rows: pa.Table, offset: int) -> pa.Table:
+    """``rows`` (row ``offset`` on of a whole table) in chunks cut where the whole
+    table's row groups (``ROW_GROUP_SIZE``) begin.
+
+    The Parquet writer's page boundaries follow its input's chunks, so the bytes
+    of a file depend on them: every release so far was written from a table read
+    back from one file, chunked by its row groups. The release stage now keeps
+    a table in key-range parts; cutting each shard at the same places gives the
+    same bytes whatever the parts were.
+    """
+    combined = rows.combine_chunks()
+    first = (-offset) % ROW_GROUP_SIZE or ROW_GROUP_SIZE
+    cuts = [0, *range(first, rows.num_rows, ROW_GROUP_SIZE), rows.num_rows]
+    pieces = [combined.slice(a, b - a) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return pa.concat_tables(pieces) if pieces else combined
 
 
 def write_checksums(out_dir: Path) -> dict[str, str]:

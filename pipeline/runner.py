@@ -43,6 +43,13 @@ are key-sorted within but not across partitions, so instead of the key-order
 check the runner checks that keys are unique across them (64-bit hashes of
 the key columns, colliding hashes re-checked on the values).
 
+A whole-table stage may build one output in ranges of its primary key
+(``StageSpec.ranges``, :class:`KeyRanges`; release: the comments): its input's
+partitions are cut by key range into IPC files under ``build/<stage>/_ranges/``
+(as a regroup does), each range is sorted, checked and written as one part, so
+the parts follow each other in key order and no step holds the whole table;
+the cross-table checks then read the parts a few columns at a time.
+
 Stage outputs are kept on disk, not in memory: a later stage's input is read
 back when it runs. A table a stage passes through unchanged (the same object
 as one of its inputs) and that has no contract in that stage is not checked
@@ -61,7 +68,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -78,7 +84,7 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from pipeline.checks import has_contract, input_problems, key_hashes, output_problems, redact
+from pipeline.checks import has_contract, input_problems, key_bounds, output_problems, redact
 from pipeline.errors import CorpusError
 from pipeline.executors import Executor, LocalExecutor
 from pipeline.partitions import (
@@ -93,6 +99,7 @@ from pipeline.partitions import (
     table_bounds,
 )
 from pipeline.schemas import Problem, TableContract, contract, table_problems
+from pipeline.shard_checks import unique_key_problems
 from pipeline.stage import Finished, Prepared, StageReport, StageResult
 from pipeline.tables import (
     create_private,
@@ -139,6 +146,32 @@ class Regroup:
 
 
 @dataclass(frozen=True)
+class KeyRanges:
+    """One output of a whole-table stage built in ranges of its primary key.
+
+    The input ``table`` is never loaded whole: the runner cuts it (all its
+    partitions, read one at a time) into about ``rows_per_range``-row ranges
+    of ``key``, runs ``in_order`` (pure: one range of the input -> that range
+    of ``output``, key-sorted) on each and writes range i as part i of
+    ``output``, so the parts follow each other in key order. The stage
+    function gets ``summary`` instead of ``table``: the concatenated
+    ``summarise`` of every input partition. The cross-table checks run by
+    ``relations`` over all outputs, one part at a time
+    (pipeline/shard_checks.py).
+    """
+
+    table: str
+    output: str
+    key: str
+    in_order: Callable[[pa.Table], pa.Table]
+    summary: str
+    summarise: Callable[[pa.Table], pa.Table]
+    relations: Callable[[Mapping[str, Sequence[Callable[..., pa.Table]]]], list[Problem]]
+    summary_columns: tuple[str, ...] = ()
+    rows_per_range: int = 250_000
+
+
+@dataclass(frozen=True)
 class StageSpec:
     """One stage in a pipeline: its name, function and where its inputs come from.
 
@@ -174,6 +207,7 @@ class StageSpec:
     prepare: Callable[..., Prepared] | None = None
     finish: Callable[..., Finished] | None = None
     finish_partition: Callable[..., StageResult] | None = None
+    ranges: KeyRanges | None = None
 
     @property
     def parts_in_key_order(self) -> bool:
@@ -336,27 +370,24 @@ def frictionless_problems(
     table from row 0. Returns the problems and a one-line statement of which
     rows were checked. ``table_contract``: another contract than the stage's
     own (an older release's columns).
+
+    The rows are read with pyarrow and handed to Frictionless as inline data:
+    its own Parquet reader goes through pandas row by row and took 14x as long
+    for the same verdicts (``tests/test_schemas.py`` checks that Frictionless
+    and pandera agree on good and broken tables).
     """
     paths = [path] if isinstance(path, Path) else list(path)
     total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
     step = frictionless_sample_step(total, row_limit)
-    with tempfile.TemporaryDirectory(prefix="frictionless-") as tmp:
-        target = Path(tmp) / f"{table_name}.parquet"
-        if step == 1 and len(paths) == 1:
-            shutil.copyfile(paths[0], target)
-            coverage = f"all {total} rows"
-        else:
-            sample = _every_kth_row(paths, step)
-            write_parquet(sample, target, private=True)
-            coverage = (
-                f"all {total} rows"
-                if step == 1
-                else f"sample: 1 row in {step}, {sample.num_rows} of {total} rows"
-            )
-        problems = _frictionless_report(
-            stage, table_name, target, table_contract or contract(stage, table_name)
-        )
-    return problems, coverage
+    sample = _every_kth_row(paths, step)
+    coverage = (
+        f"all {total} rows"
+        if step == 1
+        else f"sample: 1 row in {step}, {sample.num_rows} of {total} rows"
+    )
+    return _frictionless_report(
+        stage, table_name, sample, table_contract or contract(stage, table_name)
+    ), coverage
 
 
 def _every_kth_row(paths: Sequence[Path], step: int) -> pa.Table:
@@ -377,13 +408,13 @@ def _every_kth_row(paths: Sequence[Path], step: int) -> pa.Table:
 
 
 def _frictionless_report(
-    stage: str, table_name: str, target: Path, table_contract: TableContract
+    stage: str, table_name: str, sample: pa.Table, table_contract: TableContract
 ) -> list[Problem]:
     descriptor = {k: v for k, v in table_contract.descriptor.items() if k != "foreignKeys"}
+    columns = [column.to_pylist() for column in sample.columns]
+    rows = [sample.column_names, *(list(row) for row in zip(*columns, strict=True))]
     resource = frictionless.Resource(
-        path=target.name,
-        basepath=str(target.parent),
-        schema=frictionless.Schema.from_descriptor(descriptor),
+        data=rows, name=table_name, schema=frictionless.Schema.from_descriptor(descriptor)
     )
     report = resource.validate()
     return [
@@ -472,15 +503,19 @@ class Runner:
 
     def _run_whole(self, spec: StageSpec) -> StageRun:
         begun = time.perf_counter()
+        ranges = spec.ranges
+        sources = {n: src for n, src in spec.inputs.items() if ranges is None or n != ranges.table}
         inputs = {
             name: self._stored[source].load(
                 list(spec.columns[name]) if name in spec.columns else None
             )
-            for name, source in spec.inputs.items()
+            for name, source in sources.items()
         }
-        problems = input_problems(inputs, spec.inputs, spec.columns)
+        problems = input_problems(inputs, sources, spec.columns)
         if problems:
             raise StageCheckFailed(spec.name, "input check", problems)
+        if ranges is not None:
+            inputs[ranges.summary] = self._summary(spec, ranges)
         started = time.perf_counter()
         with self.console.status(f"[bold]{spec.name}[/]: running…", spinner="dots"):
             result = spec.func(inputs, **spec.options)
@@ -490,20 +525,88 @@ class Runner:
         problems = output_problems(spec.name, checked)
         if problems:
             raise StageCheckFailed(spec.name, "output check", problems)
-        coverage = self._persist(spec.name, checked, result.report)
+        ranged: dict[str, str] = {}
+        rows_in = {name: t.num_rows for name, t in inputs.items()}
+        rows_out = {name: t.num_rows for name, t in result.tables.items()}
+        stage_dir = self._fresh_stage_dir(spec.name)
+        if ranges is not None:
+            range_started = time.perf_counter()
+            rows_in[ranges.table], rows_out[ranges.output], ranged = self._ranged_output(
+                spec, ranges, stage_dir, checked
+            )
+            seconds += time.perf_counter() - range_started
+        coverage = self._persist(spec.name, checked, result.report, stage_dir, ranged)
         for name, source in passed_through.items():
             self._stored[(spec.name, name)] = self._stored[source]
-        stage_run = StageRun(
-            spec.name,
-            {name: t.num_rows for name, t in inputs.items()},
-            {name: t.num_rows for name, t in result.tables.items()},
-            seconds,
-            result.report.to_dict(),
-            coverage,
-            begun,
-            0,
-        )
+        stage_run = StageRun(spec.name, rows_in, rows_out, seconds, result.report.to_dict(),
+                             coverage, begun, 0)  # fmt: skip
         return self._finish_run(stage_run)
+
+    def _summary(self, spec: StageSpec, ranges: KeyRanges) -> pa.Table:
+        """``ranges.summarise`` of every partition of the ranged input, concatenated."""
+        source = self._stored[spec.inputs[ranges.table]]
+        return pa.concat_tables(
+            ranges.summarise(_columns_of(load, ranges.summary_columns))
+            for load in source.parts(self.partition_rows)
+        )
+
+    def _ranged_output(
+        self, spec: StageSpec, ranges: KeyRanges, stage_dir: Path, others: Mapping[str, pa.Table]
+    ) -> tuple[int, int, dict[str, str]]:
+        """Write ``ranges.output`` range by range (see :class:`KeyRanges`) and check it.
+
+        Returns the rows in and out and the output's Frictionless coverage.
+        """
+        source_spec = spec.inputs[ranges.table]
+        loaders = self._stored[source_spec].parts(self.partition_rows)
+        boundaries = _range_boundaries(
+            [_columns_of(load, (ranges.key,))[ranges.key] for load in loaders],
+            ranges.rows_per_range,
+        )
+        scratch = stage_dir / "_ranges"
+        files = []
+        for index, load in enumerate(loaders):
+            table = load()
+            where = np.searchsorted(boundaries, key_prefixes(table[ranges.key]), side="right")
+            path = scratch / f"from-{index:05d}.arrow"
+            files.append(_write_split(table, where, len(boundaries) + 1, path))
+        source_contract = contract(*source_spec)
+        paths: list[Path] = []
+        rows_in = rows_out = 0
+        bounds: list[KeyBounds] = []
+        for index in range(len(boundaries) + 1):
+            part = _RegroupedPart(tuple(files), index)()
+            problems = table_problems(source_contract, part)
+            if problems:
+                raise StageCheckFailed(spec.name, f"input check of key range {index}", problems)
+            out = ranges.in_order(part)
+            rows_in, rows_out = rows_in + part.num_rows, rows_out + out.num_rows
+            del part
+            problems = table_problems(contract(spec.name, ranges.output), out)
+            if problems:
+                raise StageCheckFailed(spec.name, f"output check of key range {index}", problems)
+            bounds.append(key_bounds(spec.name, ranges.output, out))
+            paths.append(stage_dir / ranges.output / part_name(index))
+            write_parquet(out, paths[-1], private=True)
+            del out
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not keys_in_order(bounds):
+            raise StageCheckFailed(spec.name, "check across key ranges", [
+                Problem(ranges.output, ranges.key, "ranges-in-key-order",
+                        "key ranges overlap (a key prefix sorts differently from its key)",
+                        stage=spec.name)])  # fmt: skip
+        self._stored[(spec.name, ranges.output)] = StoredTable(paths=tuple(paths))
+        shards = {name: [_InMemory(table)] for name, table in others.items()}
+        shards[ranges.output] = [_ParquetPart(path) for path in paths]
+        problems = redact(ranges.relations(shards))
+        if problems:
+            raise StageCheckFailed(spec.name, "check across tables", problems)
+        found, coverage = frictionless_problems(
+            spec.name, ranges.output, paths, self.frictionless_row_limit
+        )
+        if found:
+            raise StageCheckFailed(spec.name, "Frictionless check", redact(found))
+        return rows_in, rows_out, {ranges.output: coverage}
 
     def _passed_through(
         self, spec: StageSpec, inputs: Mapping[str, pa.Table], result: StageResult
@@ -519,10 +622,15 @@ class Runner:
         return passed
 
     def _persist(
-        self, stage: str, tables: Mapping[str, pa.Table], report: StageReport
+        self,
+        stage: str,
+        tables: Mapping[str, pa.Table],
+        report: StageReport,
+        stage_dir: Path | None = None,
+        more_coverage: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
-        stage_dir = self._fresh_stage_dir(stage)
-        coverage: dict[str, str] = {}
+        stage_dir = stage_dir or self._fresh_stage_dir(stage)
+        coverage: dict[str, str] = dict(more_coverage or {})
         problems: list[Problem] = []
         for name, table in sorted(tables.items()):
             path = stage_dir / f"{name}.parquet"
@@ -532,6 +640,7 @@ class Runner:
             )
             problems += found
             self._stored[(stage, name)] = StoredTable(paths=(path,))
+        coverage = dict(sorted(coverage.items()))
         self._write_report(stage_dir, report, coverage)
         if problems:
             raise StageCheckFailed(stage, "Frictionless check", redact(problems))
@@ -577,7 +686,8 @@ class Runner:
             )
             for index in range(n_parts)
         )
-        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options)
+        scratch = spec.finish is not None  # the second pass writes what is kept
+        log = self._run_pass(spec.name, n_parts, tasks, first_dir, options, scratch=scratch)
         rows_in = log.rows_in
         report = merge_reports([prepared] + [log.reports[i] for i in range(n_parts)])
         if spec.finish is not None:
@@ -620,16 +730,20 @@ class Runner:
         tasks: Iterator[PartitionTask],
         out_dir: Path,
         common: Mapping[str, Any] | None = None,
+        *,
+        scratch: bool = False,
     ) -> _PartitionLog:
         """Run tasks on the executor, writing each partition's tables under ``out_dir``.
 
         ``common`` are stage options every partition gets (sent to a worker once).
+        ``scratch`` tables (a first pass the second pass rewrites) are written as
+        work tables: fast, uncompressed, read back once.
         """
         log = _PartitionLog()
         with self._progress(stage, n_parts) as advance:
             for index, outcome in self.executor.imap(run_partition, tasks, common or {}):
                 assert index == outcome.index, "an executor mixed up partitions"
-                self._keep_partition(stage, out_dir, outcome, log)
+                self._keep_partition(stage, out_dir, outcome, log, scratch=scratch)
                 advance()
         self._raise_partition_failures(stage, n_parts, log)
         return log
@@ -701,7 +815,13 @@ class Runner:
         }
 
     def _keep_partition(
-        self, stage: str, stage_dir: Path, outcome: PartitionOutcome, log: _PartitionLog
+        self,
+        stage: str,
+        stage_dir: Path,
+        outcome: PartitionOutcome,
+        log: _PartitionLog,
+        *,
+        scratch: bool = False,
     ) -> None:
         """Write one partition's tables and keep only its figures."""
         if outcome.failed:
@@ -710,7 +830,7 @@ class Runner:
             return
         for name, table in outcome.tables.items():
             path = stage_dir / name / part_name(outcome.index)
-            if has_contract(stage, name):
+            if has_contract(stage, name) and not scratch:
                 write_parquet(table, path, private=True)
                 log.rows_out[name] = log.rows_out.get(name, 0) + table.num_rows
             else:
@@ -764,36 +884,15 @@ class Runner:
     def _check_unique_across_parts(self, stage: str, paths: Mapping[str, tuple[Path, ...]]) -> None:
         """Primary keys of group partitions must be unique over all partitions.
 
-        Each partition was checked on its own; across them the runner hashes
-        every key (8 bytes a row, key columns read alone) and re-checks any
-        repeated hash on the key values themselves.
+        Each partition was checked on its own; across them every key is hashed
+        (8 bytes a row, key columns read alone) and any repeated hash re-checked
+        on the key values themselves (pipeline/shard_checks.py).
         """
         for name, table_paths in paths.items():
-            key = contract(stage, name).primary_key
-            if not key or len(table_paths) < 2:
-                continue
-            hashes = np.sort(
-                np.concatenate([key_hashes(pq.read_table(p, columns=key)) for p in table_paths])
-            )
-            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-            if not len(repeated):
-                continue
-            suspects = pa.concat_tables(
-                keys.filter(pa.array(np.isin(key_hashes(keys), repeated)))
-                for keys in (pq.read_table(p, columns=key) for p in table_paths)
-            )
-            counted = suspects.group_by(key).aggregate([([], "count_all")])
-            twice = counted.filter(pc.greater(counted["count_all"], 1))
-            if twice.num_rows:
-                problem = Problem(
-                    name,
-                    key[-1],
-                    "unique-across-partitions",
-                    f"{twice.num_rows} key(s) occur in more than one partition",
-                    tuple(str(v) for v in twice.select(key).slice(0, 5).to_pylist()),
-                    stage=stage,
-                )
-                raise StageCheckFailed(stage, "check across partitions", redact([problem]))
+            loaders = [_ParquetPart(path) for path in table_paths]
+            problems = unique_key_problems(stage, name, loaders, unit="partition")
+            if problems:
+                raise StageCheckFailed(stage, "check across partitions", redact(problems))
 
     def _frictionless_parts(
         self, stage: str, paths: Mapping[str, tuple[Path, ...]]
@@ -880,3 +979,56 @@ def _one_batch(table: pa.Table) -> pa.RecordBatch:
     if not batches:
         return pa.RecordBatch.from_pylist([], schema=table.schema)
     return batches[0] if len(batches) == 1 else pa.concat_batches(batches)
+
+
+def _columns_of(load: TableLoader, columns: Sequence[str]) -> pa.Table:
+    """Some columns of a partition: read alone from a Parquet part, else selected."""
+    if isinstance(load, _ParquetPart):
+        return load(columns or None)
+    return load().select(list(columns)) if columns else load()
+
+
+@dataclass(frozen=True)
+class _InMemory:
+    """A loader of some columns of a table already in memory."""
+
+    table: pa.Table
+
+    def __call__(self, columns: Sequence[str] | None = None) -> pa.Table:
+        return self.table.select(list(columns)) if columns else self.table
+
+
+def key_prefixes(keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The first 8 bytes of each string key as a big-endian uint64 (zero-padded).
+
+    Non-decreasing in the keys' byte order (Arrow's string sort order), so
+    cutting keys where their prefixes cross a boundary gives ranges that follow
+    each other in key order; keys sharing a prefix share a range.
+    """
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    keys = keys.cast(pa.large_string())
+    offsets = np.frombuffer(keys.buffers()[1], dtype=np.int64)[
+        keys.offset : keys.offset + len(keys) + 1
+    ]
+    data = np.frombuffer(keys.buffers()[2], dtype=np.uint8) if len(keys) else np.empty(0, np.uint8)
+    prefixes = np.zeros(len(keys), dtype=np.uint64)
+    lengths = np.diff(offsets)
+    for byte in range(8):
+        present = lengths > byte
+        values = np.zeros(len(keys), dtype=np.uint64)
+        values[present] = data[offsets[:-1][present] + byte]
+        prefixes |= values << np.uint64(8 * (7 - byte))
+    return prefixes
+
+
+def _range_boundaries(keys: Sequence[pa.ChunkedArray], rows_per_range: int) -> np.ndarray:
+    """Key-prefix boundaries cutting all ``keys`` into ranges of about ``rows_per_range``.
+
+    8 bytes a key (the prefixes), sorted; range i holds the keys whose prefix is
+    at least boundary i-1 and below boundary i.
+    """
+    prefixes = np.sort(np.concatenate([key_prefixes(k) for k in keys])) if keys else np.empty(0)
+    count = max(1, -(-len(prefixes) // rows_per_range))
+    cuts = [prefixes[i * len(prefixes) // count] for i in range(1, count)]
+    return np.unique(np.asarray(cuts, dtype=np.uint64))

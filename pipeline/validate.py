@@ -10,12 +10,15 @@ Checks, collecting every problem rather than stopping at the first:
    file exists and its ``hash`` matches; each table is one file or a complete
    set of numbered shards (pipeline/shards.py), and no Parquet file in the
    directory is left out.
-3. Every table (its shards concatenated in name order): pandera against
-   schema/release (every row, so keys are unique across shards), then the
-   cross-table checks (foreign keys, threading, n_comments, kept ids).
-4. Frictionless on every file (all rows up to the runner's row limit, a
-   deterministic sample above it).
-5. The privacy leak audit, against the raw handles of the build that made
+3. Every table, one shard at a time: pandera against schema/release (every
+   row), Frictionless (all rows up to the runner's row limit, a deterministic
+   sample above it), then the primary key unique across shards and the
+   cross-table checks (foreign keys, threading, n_comments, kept ids) by
+   64-bit key hashes (pipeline/shard_checks.py): memory holds one shard and
+   a few numbers per row, never a whole table. A release is checked on the
+   columns of its own version (schema/release ``addedIn``): a column added
+   later is not asked of an older release.
+4. The privacy leak audit, against the raw handles of the build that made
    this release (BUILD/dedupe/comments, its ``comment_id`` and ``handle``),
    and only that build: ``BUILD/release-manifest.json`` must name this
    release (pipeline/build_manifest.py). Otherwise the audit is skipped and a
@@ -38,7 +41,8 @@ from pipeline.build_manifest import matching_build
 from pipeline.docs.context import TABLES
 from pipeline.publish import CHECKSUMS, sha256_file
 from pipeline.runner import FRICTIONLESS_ROW_LIMIT, frictionless_problems
-from pipeline.schemas import relation_problems, release_contract, table_problems
+from pipeline.schemas import release_contract, table_problems
+from pipeline.shard_checks import release_relation_problems, unique_key_problems
 from pipeline.shards import files_label, names_of_shards, table_of_file
 from pipeline.versions import is_version
 
@@ -193,38 +197,58 @@ def shard_problems(release_dir: Path, files: dict[str, list[str]]) -> list[str]:
     return problems
 
 
-def _read_table(release_dir: Path, files: list[str]) -> pa.Table | str:
+def _read_shard(release_dir: Path, name: str, columns: list[str] | None = None) -> pa.Table | str:
     try:
-        return pa.concat_tables(pq.read_table(release_dir / name) for name in sorted(files))
+        return pq.read_table(release_dir / name, columns=columns)
     except Exception as error:  # a corrupt file is a finding, not a crash
-        return f"{', '.join(files)}: unreadable as Parquet ({type(error).__name__}: {error})"
+        return f"{name}: unreadable as Parquet ({type(error).__name__}: {error})"
+
+
+def _loaders(release_dir: Path, names: list[str]) -> list:
+    """Loaders of a table's shards in name order, each reading only the columns asked for."""
+    return [
+        lambda columns, name=name: pq.read_table(release_dir / name, columns=list(columns))
+        for name in sorted(names)
+    ]
 
 
 def table_and_relation_problems(
     release_dir: Path, files: dict[str, list[str]], row_limit: int
 ) -> list[str]:
+    """Every table, one shard at a time: pandera and Frictionless on each shard, its key
+    unique across shards, then the cross-table laws (pipeline/shard_checks.py). No step
+    holds more than one shard, plus a few numbers per row for the key checks."""
     problems: list[str] = []
-    tables: dict[str, pa.Table] = {}
+    passed: dict[str, list[str]] = {}
     for table_name in TABLES:
-        names = files.get(table_name) or [f"{table_name}.parquet"]
-        loaded = _read_table(release_dir, names)
-        if isinstance(loaded, str):
-            problems.append(loaded)
-            continue
-        # a release is checked on the columns of its own version (schema/release addedIn)
-        expected = release_contract(table_name, release_dir.name, loaded.column_names)
-        found = table_problems(expected, loaded)
-        label = files_label(table_name, names)
-        problems += [f"{label}: {p.describe()}" for p in found]
-        if not found:
-            tables[table_name] = loaded
-            for name in names:
+        names = sorted(files.get(table_name) or [f"{table_name}.parquet"])
+        found: list[str] = []
+        for name in names:
+            shard = _read_shard(release_dir, name)
+            if isinstance(shard, str):
+                found.append(shard)
+                continue
+            # a release is checked on the columns of its own version (schema/release addedIn)
+            expected = release_contract(table_name, release_dir.name, shard.column_names)
+            found += [f"{name}: {p.describe()}" for p in table_problems(expected, shard)]
+            del shard
+            if not found:
                 errors, coverage = frictionless_problems(
                     "release", table_name, release_dir / name, row_limit, expected
                 )
-                problems += [f"{name}: {p.describe()} (frictionless, {coverage})" for p in errors]
-    if len(tables) == len(TABLES):
-        problems += [p.describe() for p in relation_problems("release", tables)]
+                found += [f"{name}: {p.describe()} (frictionless, {coverage})" for p in errors]
+        if not found:
+            label = files_label(table_name, names)
+            found += [
+                f"{label}: {p.describe()}"
+                for p in unique_key_problems("release", table_name, _loaders(release_dir, names))
+            ]
+        problems += found
+        if not found:
+            passed[table_name] = names
+    if len(passed) == len(TABLES):
+        shards = {name: _loaders(release_dir, passed[name]) for name in TABLES}
+        problems += [p.describe() for p in release_relation_problems(shards)]
     return problems
 
 

@@ -25,6 +25,7 @@ from pipeline.build import seed_partitions, stage_specs
 from pipeline.docs.context import TABLES
 from pipeline.executors import DaskExecutor, Executor, LocalExecutor
 from pipeline.pseudonyms import PseudonymKey
+from pipeline.publish import on_row_group_grid
 from pipeline.runner import Runner
 from pipeline.stages import anonymise, dedupe, release
 from pipeline.synth.generate import SynthFile, generate_corpus
@@ -114,7 +115,7 @@ def _parquet_bytes(table: pa.Table) -> bytes:
     """The bytes the release would hold for ``table`` (the deterministic writer)."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "table.parquet"
-        write_parquet(table, path)
+        write_parquet(on_row_group_grid(table, 0), path)
         return path.read_bytes()
 
 
@@ -131,30 +132,37 @@ def _partitioned_release(
     executor: Executor,
     article_rows: int,
     comment_rows: int,
+    rows_per_range: int = 10**6,
 ) -> tuple[dict[str, bytes], Runner]:
     runner = Runner(build, _quiet(), executor=executor)
     runner.provide("ingest", {t: parsed[("ingest", t)] for t in ("pages", "rejected_inputs")})
     runner.provide("parse", {"unparsed": parsed[("parse", "unparsed")]})
     runner.provide_parts("parse", "articles", _slices(parsed[("parse", "articles")], article_rows))
     runner.provide_parts("parse", "comments", _slices(parsed[("parse", "comments")], comment_rows))
-    for spec in stage_specs(KEY)[2:]:
+    for spec in stage_specs(KEY, rows_per_range=rows_per_range)[2:]:
         runner.run(spec)
     return {name: _parquet_bytes(runner.read("release", name)) for name in TABLES}, runner
 
 
-@pytest.mark.parametrize(("article_rows", "comment_rows"), [(4, 70), (13, 1000), (1000, 10**6)])
+@pytest.mark.parametrize(
+    ("article_rows", "comment_rows", "rows_per_range"),
+    [(4, 70, 10**6), (13, 1000, 37), (1000, 10**6, 10**6)],
+)
 def test_partitioned_stages_give_the_whole_table_release(
     parsed: dict[tuple[str, str], pa.Table],
     reference: dict[str, bytes],
     tmp_path: Path,
     article_rows: int,
     comment_rows: int,
+    rows_per_range: int,
 ) -> None:
     released, runner = _partitioned_release(
-        parsed, tmp_path, LocalExecutor(), article_rows, comment_rows
+        parsed, tmp_path, LocalExecutor(), article_rows, comment_rows, rows_per_range
     )
     for name in TABLES:
         assert released[name] == reference[name], name
+    comment_parts = list((tmp_path / "release" / "comments").glob("part-*.parquet"))
+    assert len(comment_parts) >= min(4, -(-runner.runs[-1].rows_out["comments"] // rows_per_range))
     n_parts = -(-parsed[("parse", "articles")].num_rows // article_rows)
     assert [run.partitions for run in runner.runs[:2]] == [n_parts, n_parts]
     kept = {"dedupe": ["articles", "comments", "duplicates"], "anonymise": ["comments"]}

@@ -10,10 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.errors import ReleaseConflict
-from pipeline.publish import publish_atomically, write_release_files
+from pipeline.publish import on_row_group_grid, publish_atomically, write_release_files
+from pipeline.tables import ROW_GROUP_SIZE, write_parquet
 from pipeline.validate import validate_release
 from tests.release_fixture import release_context
 
@@ -319,3 +322,22 @@ def test_frictionless_finds_a_dangling_article_id_in_the_second_comments_shard(
     assert errors == {("comments-00001-of-00003", "foreign-key")}
     problems, _ = validate_release(tmp_path)
     assert any("comments-00001-of-00003.parquet" in p for p in problems)
+
+
+def test_a_shard_has_the_same_bytes_whatever_the_chunks_it_was_built_from(tmp_path: Path) -> None:
+    """The writer's pages follow its input's chunks: shards are cut on the whole table's
+    row-group grid, as when the table was read back from one file."""
+    rows = ROW_GROUP_SIZE + 5000
+    texts = [f"comment {i * 7919 % 100003} " * (1 + i % 17) for i in range(rows)]
+    table = pa.table({"id": [f"c_{i:016x}" for i in range(rows)], "text": texts})
+    write_parquet(table, tmp_path / "whole.parquet")
+    as_read = pq.read_table(tmp_path / "whole.parquet")  # chunked by row group
+    offset, length = 40_000, 30_000  # across a row-group boundary
+    write_parquet(as_read.slice(offset, length), tmp_path / "before.parquet")
+    in_odd_chunks = pa.Table.from_batches(table.to_batches(max_chunksize=777))
+    rechunked = on_row_group_grid(in_odd_chunks.slice(offset, length), offset)
+    write_parquet(rechunked, tmp_path / "after.parquet")
+    write_parquet(in_odd_chunks.slice(offset, length), tmp_path / "naive.parquet")
+    before = (tmp_path / "before.parquet").read_bytes()
+    assert (tmp_path / "after.parquet").read_bytes() == before
+    assert (tmp_path / "naive.parquet").read_bytes() != before  # the chunks do matter

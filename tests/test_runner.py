@@ -80,3 +80,23 @@ def test_frictionless_runs_on_a_deterministic_sample_above_the_limit(tmp_path: P
     assert problems == []
     assert coverage == "sample: 1 row in 3, 84 of 250 rows"
     assert frictionless_problems("ingest", "rejected_inputs", path, row_limit=100)[1] == coverage
+
+
+def test_key_prefixes_never_decrease_in_key_order() -> None:
+    """Key ranges cut at prefixes follow each other in key order, whatever the keys."""
+    import random
+
+    import numpy as np
+
+    from pipeline.runner import _range_boundaries, key_prefixes
+
+    rng = random.Random(7)
+    alphabet = ["a", "b", "z", "0", "_", "é", "ß", "€", "\U0001f600", " "]
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    ordered = pa.chunked_array([pa.array(keys[:700]), pa.array(keys[700:])])
+    ordered = pa.table({"k": ordered}).sort_by("k")["k"]
+    prefixes = key_prefixes(ordered)
+    assert np.all(prefixes[1:] >= prefixes[:-1])
+    boundaries = _range_boundaries([ordered], 300)
+    ranges = np.searchsorted(boundaries, prefixes, side="right")
+    assert np.all(ranges[1:] >= ranges[:-1]) and 5 <= len(boundaries) + 1 <= 7

@@ -2,11 +2,15 @@
 
 Generates N short synthetic comments with known duplicate groups (exact
 copies, copies with 5-15% of their words edited, unrelated texts), then runs
-``pipeline.neardup.near_dup_components`` and, on the same data in the same
-run, datasketch MinHashLSH with the same settings (word 2-grams, 128
-permutations, 32 bands x 4 rows, the same >= 0.5 signature check, connected
-components). Prints docs/s (median of the repeats), peak RSS, pair
-precision/recall/F1 for both, and the throughput ratio.
+near-duplicate detection the way the dedupe stage runs it (sketches per
+partition of ``--partition-texts`` texts, written to Parquet work files, then
+the global pass ``pipeline.neardup.components_across_parts`` over them) and,
+on the same data in the same run, datasketch MinHashLSH with the same settings
+(word 2-grams, 128 permutations, 32 bands x 4 rows, the same signature check,
+connected components); the whole-table reference
+``pipeline.neardup.near_dup_components`` is shown beside them. Prints docs/s
+(median of the repeats), peak RSS, pair precision/recall/F1 for each, and
+the throughput ratio of the stage's path to datasketch.
 
 The data is generated once and written to a temporary Arrow file; every
 measurement runs in a fresh child process (spawn) that memory-maps it, so
@@ -22,19 +26,30 @@ exit), never into build/ or dist/, and is not a timed test.
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import resource
 import statistics
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from pipeline.neardup import ALONE, NearDupSettings, near_dup_components
+from pipeline.neardup import (
+    ALONE,
+    NearDupSettings,
+    components_across_parts,
+    near_dup_components,
+    text_sketches,
+)
+from pipeline.tables import write_work_parquet
 from pipeline.textnorm import comparison_words
 
 VOCABULARY_SIZE = 30_000
@@ -46,6 +61,9 @@ EXACT_COPY_SHARE = 0.3
 EDIT_RATE = (0.05, 0.15)
 RSS_TARGET_BYTES = 2 * 1024**3
 SPEEDUP_TARGET = 10.0
+# Texts per partition of the stage's path: about one dedupe partition of the pipeline
+# (1,000 pages of the synthetic corpus hold ~28k comments).
+PARTITION_TEXTS = 30_000
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,55 @@ def write_data(data: SynthComments, path: Path) -> None:
         writer.write_table(table)
 
 
-def measure(contender: str, path: str, sample: int, settings: NearDupSettings) -> dict:
+@dataclass(frozen=True)
+class ParquetSketches:
+    """:class:`pipeline.neardup.SketchParts` over sketch files on disk, as the runner keeps them."""
+
+    texts_files: tuple[Path, ...]
+    signature_files: tuple[Path, ...]
+
+    def __len__(self) -> int:
+        return len(self.texts_files)
+
+    def texts(self, part: int) -> pa.Table:
+        return pq.read_table(self.texts_files[part])
+
+    def signatures(self, part: int, columns: Sequence[str]) -> pa.Table:
+        with _OPEN_LOCK:  # a ParquetFile is not safe to share between threads
+            return _open_parquet(self.signature_files[part]).read(columns=list(columns))
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4096)
+def _open_parquet(path: Path) -> pq.ParquetFile:
+    """A Parquet file whose footer is read once (as the runner's part reader keeps them)."""
+    return pq.ParquetFile(path)
+
+
+def components_in_partitions(
+    texts: pa.ChunkedArray | pa.Array, settings: NearDupSettings, partition_texts: int
+) -> np.ndarray:
+    """Near-dup labels the way the dedupe stage finds them: sketches per partition of
+    ``partition_texts`` texts, written as work Parquet files, then the global pass over them
+    (``pipeline.neardup.components_across_parts``). Partitions run one after another here."""
+    with tempfile.TemporaryDirectory(prefix="bench-sketches-") as folder:
+        texts_files, signature_files = [], []
+        for part, start in enumerate(range(0, max(len(texts), 1), partition_texts)):
+            text_table, signatures = text_sketches(texts.slice(start, partition_texts), settings)
+            texts_files.append(Path(folder) / f"texts-{part:05d}.parquet")
+            signature_files.append(Path(folder) / f"signatures-{part:05d}.parquet")
+            write_work_parquet(text_table, texts_files[-1])
+            write_work_parquet(signatures, signature_files[-1])
+        parts = ParquetSketches(tuple(texts_files), tuple(signature_files))
+        labels = components_across_parts(parts, settings)
+    return np.concatenate(labels) if labels else np.empty(0, np.int64)
+
+
+def measure(
+    contender: str, path: str, sample: int, settings: NearDupSettings, partition_texts: int
+) -> dict:
     """Runs in a fresh child process: map the data, time one contender, report figures."""
     import psutil
 
@@ -209,8 +275,10 @@ def measure(contender: str, path: str, sample: int, settings: NearDupSettings) -
     started = time.perf_counter()
     if contender == "datasketch":
         labels = datasketch_components(texts, settings)
-    else:
+    elif contender == "whole":
         labels = near_dup_components(texts, settings)
+    else:
+        labels = components_in_partitions(texts, settings, partition_texts)
     seconds = time.perf_counter() - started
     scores = pair_scores(truth, labels)
     return {
@@ -222,10 +290,12 @@ def measure(contender: str, path: str, sample: int, settings: NearDupSettings) -
     }
 
 
-def run_in_child(contender: str, path: Path, sample: int, settings: NearDupSettings) -> dict:
+def run_in_child(
+    contender: str, path: Path, sample: int, settings: NearDupSettings, partition_texts: int
+) -> dict:
     context = multiprocessing.get_context("spawn")
     with context.Pool(1, maxtasksperchild=1) as pool:
-        return pool.apply(measure, (contender, str(path), sample, settings))
+        return pool.apply(measure, (contender, str(path), sample, settings, partition_texts))
 
 
 @dataclass(frozen=True)
@@ -241,7 +311,13 @@ class Row:
 
 def repeated(label: str, contender: str, args: argparse.Namespace, sample: int) -> Row:
     runs = [
-        run_in_child(contender, args.data_path, sample, replace(args.settings, permutation_seed=r))
+        run_in_child(
+            contender,
+            args.data_path,
+            sample,
+            replace(args.settings, permutation_seed=r),
+            args.partition_texts,
+        )
         for r in range(args.repeats)
     ]
     scores = [run["scores"] for run in runs]
@@ -313,6 +389,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--baseline-n", type=int, default=100_000)
+    parser.add_argument(
+        "--partition-texts",
+        type=int,
+        default=PARTITION_TEXTS,
+        help="texts per partition of the dedupe stage's path (sketches per partition)",
+    )
     defaults = NearDupSettings()
     parser.add_argument("--workers", type=int, default=defaults.workers)
     parser.add_argument("--num-perm", type=int, default=defaults.num_perm)
@@ -350,13 +432,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def compare(args: argparse.Namespace, sample: int) -> int:
-    full = repeated("pipeline.neardup", "ours", args, args.n)
+    """The dedupe stage's path on all texts and on the sample, datasketch on the sample, and
+    the whole-table reference (``near_dup_components``) on all texts, for comparison."""
+    full = repeated("dedupe stage path", "partitions", args, args.n)
+    reference = repeated("whole-table reference", "whole", args, args.n)
     if sample <= 0:
-        print_rows([full])
+        print_rows([full, reference])
         return 0
-    same = full if sample == args.n else repeated("pipeline.neardup", "ours", args, sample)
+    same = full if sample == args.n else repeated("dedupe stage path", "partitions", args, sample)
     baseline = repeated("datasketch MinHashLSH", "datasketch", args, sample)
-    print_rows([full] + ([same] if same is not full else []) + [baseline])
+    print_rows([full] + ([same] if same is not full else []) + [baseline, reference])
     print("\n".join(verdict(full, same, baseline)))
     return 0
 

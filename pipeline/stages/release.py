@@ -13,6 +13,13 @@
 
 Pure: tables in, tables out, rows sorted by primary key. Never sees a raw
 handle: its comments input is the anonymise stage's output.
+
+In the pipeline the comments never sit in memory whole: the runner cuts the
+anonymised comments into ranges of ``comment_id`` (``StageSpec.ranges``) and
+runs :func:`comments_in_order` on each range, whose key-sorted outputs follow
+each other; :func:`run_without_comments` builds the other tables from
+per-partition :func:`comment_counts`. :func:`run` does it all on whole tables
+and is the reference the ranges must match (tests compare the bytes).
 """
 
 from __future__ import annotations
@@ -25,8 +32,36 @@ from pipeline.stage import StageReport, StageResult
 
 
 def run(inputs: dict[str, pa.Table]) -> StageResult:
-    articles = _articles(inputs["articles"], inputs["comments"])
-    comments = _conform("comments", inputs["comments"], sort_by=["comment_id"])
+    """The release on whole tables (the reference the pipeline's key ranges must match)."""
+    counts = comment_counts(inputs["comments"])
+    result = run_without_comments({**inputs, "comment_counts": counts})
+    result.tables["comments"] = comments_in_order(inputs["comments"])
+    result.tables = {name: result.tables[name] for name in TABLE_ORDER}
+    return result
+
+
+TABLE_ORDER = ("articles", "comments", "duplicates", "sources")
+
+
+def comment_counts(comments: pa.Table) -> pa.Table:
+    """(article_id, comments) of some comments: what ``articles.n_comments`` is made of.
+
+    The pipeline computes it per partition of the anonymised comments (each
+    holds whole articles) and hands the concatenation to
+    :func:`run_without_comments`, so the comment texts are never all loaded."""
+    counted = comments.group_by("article_id").aggregate([("comment_id", "count")])
+    return counted.rename_columns(["article_id", "comments"])
+
+
+def comments_in_order(comments: pa.Table) -> pa.Table:
+    """Released comments (all, or one range of ``comment_id``): published columns, sorted."""
+    return _conform("comments", comments, sort_by=["comment_id"])
+
+
+def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
+    """Articles, duplicates and sources; ``comment_counts`` stands for the comments."""
+    counts = inputs["comment_counts"]
+    articles = _articles(inputs["articles"], counts)
     duplicates = _duplicates(inputs["duplicates"])
     sources = _sources(
         inputs["pages"],
@@ -46,19 +81,14 @@ def run(inputs: dict[str, pa.Table]) -> StageResult:
     report = StageReport(
         counts={
             "articles": articles.num_rows,
-            "comments": comments.num_rows,
+            "comments": int(pc.sum(counts["comments"]).as_py() or 0),
             "duplicates": duplicates.num_rows,
             "sources": sources.num_rows,
             **status_counts,
         }
     )
     return StageResult(
-        tables={
-            "articles": articles,
-            "comments": comments,
-            "duplicates": duplicates,
-            "sources": sources,
-        },
+        tables={"articles": articles, "duplicates": duplicates, "sources": sources},
         report=report,
     )
 
@@ -74,10 +104,10 @@ def _duplicates(duplicates: pa.Table) -> pa.Table:
     return _conform("duplicates", with_alias, sort_by=contract("release", "duplicates").primary_key)
 
 
-def _articles(articles: pa.Table, comments: pa.Table) -> pa.Table:
-    counts = comments.group_by("article_id").aggregate([("comment_id", "count")])
+def _articles(articles: pa.Table, counts: pa.Table) -> pa.Table:
+    counts = counts.group_by("article_id").aggregate([("comments", "sum")])
     joined = articles.join(counts, keys="article_id", join_type="left outer")
-    n_comments = pc.fill_null(joined["comment_id_count"], 0).cast(pa.int64())
+    n_comments = pc.fill_null(joined["comments_sum"], 0).cast(pa.int64())
     joined = joined.append_column("n_comments", n_comments)
     return _conform("articles", joined, sort_by=["article_id"])
 
@@ -96,7 +126,7 @@ def _sources(
     failed = pc.is_valid(in_unparsed)
     released = pc.is_in(names, value_set=articles["source_file"])
     status = pc.if_else(failed, "rejected", pc.if_else(released, "article", "duplicate"))
-    why = pc.binary_join_element_wise("no layout fits: ", unparsed["reason"].take(in_unparsed), "")
+    why = unparsed["reason"].take(in_unparsed)
     in_parsed = pc.index_in(names, value_set=parsed_articles["source_file"])
     layout = parsed_articles["layout"].take(in_parsed)
     confidence = pc.coalesce(

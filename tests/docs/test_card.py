@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from pipeline.docs.card import dataset_card, size_category
+from pipeline.docs.card import arrow_bytes, dataset_card, size_category
 from pipeline.docs.context import TABLES, ReleaseContext
 from tests.docs.tiny_release import make_context, release_tables, write_tables
 
@@ -152,3 +152,24 @@ def test_sharded_configs_list_every_shard_and_snippets_read_them_all(tmp_path: P
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert code.count("assert list(_rows") == 4
+
+
+@pytest.mark.parametrize("chunk_rows", [None, 1, 3])
+def test_arrow_bytes_is_the_size_of_the_combined_table_without_combining(chunk_rows) -> None:
+    table = pa.table(
+        {
+            "id": ["a", "bb", None, "dddd", "", "ffffff", "g"],
+            "long": pa.array(["x" * 300, None, "y", "", "z", "w", "v"], pa.large_string()),
+            "n": [1, None, 3, 4, 5, 6, 7],
+            "flag": [True, False, None, True, True, False, True],
+            "share": [0.5, 1.0, 2.0, None, 0.0, 1.5, 3.5],
+            "full": ["p", "q", "r", "s", "t", "u", "v"],
+        }
+    )
+    chunked = table if chunk_rows is None else pa.Table.from_batches(
+        table.to_batches(max_chunksize=chunk_rows), table.schema
+    )
+    assert arrow_bytes(chunked) == table.combine_chunks().nbytes
+    assert arrow_bytes(table.slice(0, 0)) == table.slice(0, 0).combine_chunks().nbytes
+    for name, tables in release_tables().items():
+        assert arrow_bytes(tables) == tables.combine_chunks().nbytes, name
