@@ -295,7 +295,7 @@ def _thread_problems(comments: _Comments, shards: Sequence[ShardLoader]) -> list
     at = at.clip(0, max(len(order) - 1, 0))
     found = comments.ids[order][at] == comments.parents[replies] if len(order) else at > 0
     expected[replies[found]] = comments.threads[order[at[found]]]
-    expected[replies[~found]] = comments.threads[replies[~found]]  # parent-exists reports it
+    # a reply whose parent is missing is expected to be its own root, as on a whole table
     failing = np.flatnonzero(expected != comments.threads)
     if not len(failing):
         return []
@@ -327,6 +327,17 @@ def _count_problems(comments: _Comments, articles: pa.Table) -> list[Problem]:
     ]
 
 
+def _which_table(load: ShardLoader) -> pa.Table:
+    """(which, kept_id) of a duplicates shard: ``record_table`` (since 1.1.0), else ``table``."""
+    for column in ("record_table", "table"):
+        try:
+            part = load([column, "kept_id"])
+        except (KeyError, ValueError, pa.ArrowInvalid):
+            continue
+        return part.rename_columns(["which", "kept_id"])
+    raise KeyError("duplicates has neither record_table nor table")
+
+
 def _kept_id_problems(
     shards: Sequence[ShardLoader], comments: _Comments, article_ids: np.ndarray
 ) -> list[Problem]:
@@ -337,8 +348,8 @@ def _kept_id_problems(
         orphans: list[str] = []
         count = 0
         for load in shards:
-            part = load(["table", "kept_id"])
-            rows = part.filter(pc.equal(part["table"], table_name)).select(["kept_id"])
+            part = _which_table(load)
+            rows = part.filter(pc.equal(part["which"], table_name)).select(["kept_id"])
             missing = ~_found(known, key_hashes(rows))
             count += int(missing.sum())
             orphans += rows["kept_id"].filter(pa.array(missing)).slice(0, EXAMPLES).to_pylist()

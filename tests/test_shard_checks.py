@@ -26,7 +26,8 @@ def _verdicts(problems) -> set[tuple[str, str]]:
 
 
 def _release(comment_rows: list[dict], article_rows: list[dict], kept_ids: list[str]) -> dict:
-    kept = {"table": "comments", "dropped_id": "x", "reason": "copy", "source_file": "b.txt"}
+    kept = {"record_table": "comments", "table": "comments", "dropped_id": "x", "reason": "copy",
+            "source_file": "b.txt"}
     return {
         "articles": _contract_table("release", "articles", article_rows),
         "comments": _contract_table("release", "comments", comment_rows),
