@@ -137,6 +137,8 @@ def audit_release(
         report.hits += _scan_file_name(name, matchers)
         if path.suffix == ".parquet":
             report.hits += _scan_parquet(path, name, matchers)
+        elif (texts := png_texts(path)) is not None:
+            report.hits += _scan_lines(texts, name, matchers)
         else:
             report.hits += _scan_text_file(path, name, matchers)
     if comment_handles is not None:
@@ -249,6 +251,54 @@ def _named_by_the_contract(name: str) -> bool:
     if folder == "figures":
         return base in FIGURE_NAMES
     return not folder and (base in _DOCUMENTS or table_of_file(base) in TABLES)
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
+
+
+def png_texts(path: Path) -> list[str] | None:
+    """The text a PNG file carries (its tEXt, zTXt and iTXt chunks, decompressed), or None
+    when the file is not a well-formed PNG (then it is read as text like any other file).
+
+    A figure's pixels are compressed image data, not text: read as text, their bytes
+    spell short words by chance ("Ela", "Jo"), which once refused a whole release. What a
+    PNG can say in words is in its text chunks, and those are audited."""
+    import zlib
+
+    data = path.read_bytes()
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    texts: list[str] = []
+    at = len(_PNG_SIGNATURE)
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        body = data[at + 8:at + 8 + length]
+        if len(body) != length or at + 12 + length > len(data):
+            return None  # truncated: not a PNG we can vouch for
+        if kind in _PNG_TEXT_CHUNKS:
+            keyword, _, rest = body.partition(b"\0")
+            try:
+                if kind == b"zTXt":
+                    rest = zlib.decompress(rest[1:])
+                elif kind == b"iTXt":
+                    flag, _method, rest = rest[0], rest[1], rest[2:]
+                    _language, _, rest = rest.partition(b"\0")
+                    _translated, _, rest = rest.partition(b"\0")
+                    rest = zlib.decompress(rest) if flag else rest
+            except (zlib.error, IndexError):
+                return None
+            texts += [keyword.decode("latin-1"), *rest.decode("utf-8", "replace").split("\n")]
+        at += 12 + length
+        if kind == b"IEND":
+            return texts if at == len(data) else None
+    return None
+
+
+def _scan_lines(lines: list[str], name: str, matchers: _Matchers) -> list[AuditHit]:
+    rows = matchers.scan.matching_rows(pa.array(lines, pa.string()), matchers.full)
+    return [AuditHit(name, f"text line {row + 1}", FULL_HANDLE, True) for row in rows]
 
 
 def _scan_text_file(path: Path, name: str, matchers: _Matchers) -> list[AuditHit]:

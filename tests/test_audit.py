@@ -167,3 +167,39 @@ def test_every_shard_is_scanned_and_a_hit_names_its_shard(tmp_path):
     report = audit_release(tmp_path, HANDLES)
     assert any(h.file == "comments-00002-of-00003.parquet" for h in report.warnings)
     assert not any(h.file == "comments-00002-of-00003.parquet" for h in report.failures)
+
+
+def _png(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    import struct
+    import zlib
+
+    out = b"\x89PNG\r\n\x1a\n"
+    for kind, body in [(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)), *chunks,
+                       (b"IEND", b"")]:  # fmt: skip
+        out += struct.pack(">I", len(body)) + kind + body
+        out += struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return out
+
+
+def test_a_figure_is_audited_on_its_text_not_on_its_pixels(tmp_path):
+    release = _release(tmp_path, ["fine"])
+    (release / "figures").mkdir()
+    # compressed pixels that happen to spell a handle are image data, not text
+    (release / "figures" / "chart.png").write_bytes(_png([(b"IDAT", b"xx jerry whitehot xx")]))
+    assert audit_release(release, HANDLES).passed
+    # a text chunk (plain, or compressed) is text a reader sees in the file's metadata
+    import zlib
+
+    (release / "figures" / "chart.png").write_bytes(
+        _png([(b"tEXt", b"Title\0by Promitheas Apollonious")]))
+    assert [h.file for h in audit_release(release, HANDLES).failures] == ["figures/chart.png"]
+    (release / "figures" / "chart.png").write_bytes(
+        _png([(b"zTXt", b"Comment\0\0" + zlib.compress(b"jerry whitehot"))]))
+    assert not audit_release(release, HANDLES).passed
+
+
+def test_a_file_that_only_looks_like_a_png_is_read_as_text(tmp_path):
+    release = _release(tmp_path, ["fine"])
+    broken = _png([(b"IDAT", b"xx")])[:-4] + b"\njerry whitehot"  # no CRC, then text
+    (release / "notes.png").write_bytes(broken)
+    assert not audit_release(release, HANDLES).passed
