@@ -477,6 +477,12 @@ def addressed(text: str, start: int, end: int, form: OrdinaryForm) -> bool:
         return f.strong_greeting  # "Jo, das stimmt" ("yeah"); "Danke Jo!"
     if form.is_author and not form.whole:
         return False  # "David" in David Leach's own comment; his whole handle is hidden
+    if form.whole and not form.is_author and not form.function_word and (
+            _opens_with_name(text, start, end, form) or _shouted_name(text, start, end)):
+        # the comment opens with another commenter's handle ("Hot Mac bei der früher ...",
+        # "CINDY CATS Aucun parallèle"), or writes it in capitals in a text that is not
+        # shouting ("der Bloginhaber MATHIAS an dieser Stelle"): it names that commenter
+        return True
     if f.continuation:
         return False  # "John Kerry": someone else's name
     named = f.as_name and not f.determiner_before
@@ -507,6 +513,29 @@ def addressed(text: str, start: int, end: int, form: OrdinaryForm) -> bool:
     if form.whole:
         return not f.sentence_initial and f.punct_after
     return f.possessive or not f.sentence_initial
+
+
+def _opens_with_name(text: str, start: int, end: int, form: OrdinaryForm) -> bool:
+    """The comment opens with a handle of several words written as the handle writes it
+    ("Hot Mac bei der früher bereits ..."); "Cat videos are ..." or "The general said"
+    (one word, or a determiner first) are sentences."""
+    if text[:start].strip() or text[start:end] != form.spelling:
+        return False
+    words = form.spelling.split()
+    return len(words) >= 2 and not is_function_word(words[0].casefold())
+
+
+def _shouted_name(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is in capitals (at least three letters) while the words around
+    it mostly are not: a name set apart, not a shouted sentence."""
+    form = text[start:end]
+    letters = [ch for ch in form if ch.isalpha()]
+    if len(letters) < 3 or not all(ch.isupper() for ch in letters):
+        return False
+    around = WORD_RE.findall(text[max(0, start - 80):start] + " " + text[end:end + 80])
+    words = [w for w in around if len(w) >= 3]
+    upper = sum(1 for w in words if w.isupper())
+    return bool(words) and upper * 2 < len(words)
 
 
 def sentence_at(text: str, start: int) -> str:
