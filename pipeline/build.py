@@ -142,6 +142,7 @@ def stage_specs(key: PseudonymKey, *, rows_per_range: int = ROWS_PER_RANGE) -> l
                 "rejected_inputs": ("ingest", "rejected_inputs"),
                 "parsed_articles": ("parse", "articles"),
                 "unparsed": ("parse", "unparsed"),
+                "escaped": ("anonymise", "escaped"),
             },
             columns={
                 "pages": ["source_file", "source_sha256", "bytes", "encoding"],

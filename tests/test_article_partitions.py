@@ -102,6 +102,7 @@ def reference(parsed: dict[tuple[str, str], pa.Table]) -> dict[str, bytes]:
             "rejected_inputs": parsed[("ingest", "rejected_inputs")],
             "parsed_articles": parsed[("parse", "articles")],
             "unparsed": parsed[("parse", "unparsed")],
+            "escaped": anonymised["escaped"],
         }
     ).tables
     reasons = set(released["duplicates"]["reason"].to_pylist())
@@ -165,7 +166,7 @@ def test_partitioned_stages_give_the_whole_table_release(
     assert len(comment_parts) >= min(4, -(-runner.runs[-1].rows_out["comments"] // rows_per_range))
     n_parts = -(-parsed[("parse", "articles")].num_rows // article_rows)
     assert [run.partitions for run in runner.runs[:2]] == [n_parts, n_parts]
-    kept = {"dedupe": ["articles", "comments", "duplicates"], "anonymise": ["comments"]}
+    kept = {"dedupe": ["articles", "comments", "duplicates"], "anonymise": ["comments", "escaped"]}
     for stage, tables in kept.items():  # work tables and regrouped inputs are gone
         assert sorted(p.name for p in (tmp_path / stage).iterdir() if p.is_dir()) == tables
 

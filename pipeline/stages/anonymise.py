@@ -66,7 +66,9 @@ from pipeline.mentions import (
     public_words,
     thread_contexts,
 )
+from pipeline.privacy.header_net import page_problem
 from pipeline.pseudonyms import PseudonymKey, canonical_handle, pseudonym_map
+from pipeline.schemas import contract
 from pipeline.stage import PartReader, Prepared, StageReport, StageResult
 
 # Kinds of replacement, as the report and the datasheet count them.
@@ -183,11 +185,46 @@ def run_partition(inputs: dict[str, pa.Table], *, release: ReleaseHandles) -> St
         table.schema.field("text"),
         pa.array(texts, pa.string()),
     )
+    table, escaped = _privacy_net(table, inputs.get("articles"))
     counts = {"comments_with_author": len(authors) - authors.null_count}
     counts.update(replacement_counts(replacements))
+    counts["pages_refused_by_privacy_net"] = int(pc.sum(pc.is_null(escaped["comment_id"])).as_py()
+                                                 or 0)
     # Only the table this stage changes is its output; articles are read for
     # context (public names) and stay the dedupe stage's output.
-    return StageResult(tables={"comments": table}, report=StageReport(counts=counts))
+    return StageResult(tables={"comments": table, "escaped": escaped},
+                       report=StageReport(counts=counts))
+
+
+def _privacy_net(comments: pa.Table, articles: pa.Table | None) -> tuple[pa.Table, pa.Table]:
+    """Withhold every page whose anonymised comments or article text still hold a line
+    shaped like a comment header (pipeline/privacy/header_net.py): its comments leave this
+    stage's output, and the page is listed (with the reason) for the release stage."""
+    texts: dict[str, list[str]] = {}
+    for article_id, text in zip(comments["article_id"].to_pylist(),
+                                comments["text"].to_pylist(), strict=True):
+        texts.setdefault(article_id, []).append(text or "")
+    bodies: dict[str, str] = {}
+    if articles is not None and "body" in articles.column_names:
+        bodies = dict(zip(articles["article_id"].to_pylist(), articles["body"].to_pylist(),
+                          strict=True))
+    refused: dict[str, str] = {}
+    for article_id in sorted(set(texts) | set(bodies)):
+        problem = page_problem(bodies.get(article_id) or "", texts.get(article_id, []))
+        if problem is not None:
+            refused[article_id] = problem
+    schema = contract("anonymise", "escaped").arrow_schema()
+    if not refused:
+        return comments, schema.empty_table()
+    withheld = pc.is_in(comments["article_id"], value_set=pa.array(sorted(refused), pa.string()))
+    gone = comments.filter(withheld)
+    rows = [{"article_id": a, "comment_id": None, "reason": r} for a, r in sorted(refused.items())]
+    rows += [{"article_id": a, "comment_id": c, "reason": refused[a]}
+             for a, c in zip(gone["article_id"].to_pylist(), gone["comment_id"].to_pylist(),
+                             strict=True)]
+    escaped = pa.Table.from_pylist(rows, schema=schema).sort_by(
+        [("article_id", "ascending"), ("comment_id", "ascending")])
+    return comments.filter(pc.invert(withheld)), escaped
 
 
 def comment_replacements(

@@ -61,8 +61,10 @@ def comments_in_order(comments: pa.Table) -> pa.Table:
 def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
     """Articles, duplicates and sources; ``comment_counts`` stands for the comments."""
     counts = inputs["comment_counts"]
-    articles = _articles(inputs["articles"], counts)
-    duplicates = _duplicates(inputs["duplicates"])
+    escaped = inputs.get("escaped")
+    refused = _refused_files(inputs["articles"], inputs["duplicates"], escaped)
+    articles = _articles(_without(inputs["articles"], "article_id", escaped, None), counts)
+    duplicates = _duplicates(_without_kept(inputs["duplicates"], escaped))
     sources = _sources(
         inputs["pages"],
         inputs["rejected_inputs"],
@@ -70,6 +72,7 @@ def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
         inputs["unparsed"],
         articles,
         inputs["duplicates"],
+        refused,
     )
     status_counts = {
         f"sources:{row['status']}": row["count"]
@@ -91,6 +94,49 @@ def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
         tables={"articles": articles, "duplicates": duplicates, "sources": sources},
         report=report,
     )
+
+
+def _without(table: pa.Table, column: str, escaped: pa.Table | None,
+             comment_ids: bool | None) -> pa.Table:
+    """``table`` without the rows the privacy net refused (pages, or their comments)."""
+    if escaped is None or escaped.num_rows == 0:
+        return table
+    ids = escaped["article_id"] if comment_ids is None else escaped["comment_id"].drop_null()
+    return table.filter(pc.invert(pc.is_in(table[column], value_set=pc.unique(ids))))
+
+
+def _without_kept(duplicates: pa.Table, escaped: pa.Table | None) -> pa.Table:
+    """Duplicates whose kept record was refused go with it: nothing of the page is released."""
+    if escaped is None or escaped.num_rows == 0:
+        return duplicates
+    gone = pc.unique(pa.concat_arrays([escaped["article_id"].combine_chunks(),
+                                       escaped["comment_id"].drop_null().combine_chunks()]))
+    return duplicates.filter(pc.invert(pc.is_in(duplicates["kept_id"], value_set=gone)))
+
+
+def _refused_files(articles: pa.Table, duplicates: pa.Table,
+                   escaped: pa.Table | None) -> pa.Table:
+    """(source_file, reason) of every capture of a page the privacy net refused."""
+    empty = pa.table({"source_file": pa.array([], pa.string()),
+                      "reason": pa.array([], pa.string())})
+    if escaped is None or escaped.num_rows == 0:
+        return empty
+    pages = escaped.filter(pc.is_null(escaped["comment_id"]))
+    at = pc.index_in(articles["article_id"], value_set=pages["article_id"])
+    mine = articles.filter(pc.is_valid(at))
+    first = pa.table({"source_file": mine["source_file"],
+                      "reason": pages["reason"].take(pc.index_in(mine["article_id"],
+                                                                 value_set=pages["article_id"]))})
+    which = duplicates["record_table"] if "record_table" in duplicates.column_names else (
+        duplicates["table"])
+    copies = duplicates.filter(pc.and_(pc.equal(which, "articles"),
+                                       pc.is_in(duplicates["kept_id"],
+                                                value_set=pages["article_id"])))
+    others = pa.table({"source_file": copies["source_file"],
+                       "reason": pages["reason"].take(pc.index_in(copies["kept_id"],
+                                                                  value_set=pages["article_id"]))})
+    return pa.concat_tables([first, others]).group_by("source_file").aggregate(
+        [("reason", "min")]).rename_columns(["source_file", "reason"])
 
 
 def _conform(name: str, table: pa.Table, sort_by: list[str]) -> pa.Table:
@@ -119,13 +165,21 @@ def _sources(
     unparsed: pa.Table,
     articles: pa.Table,
     duplicates: pa.Table,
+    refused: pa.Table | None = None,
 ) -> pa.Table:
-    """One row per input file, by Arrow lookups (no Python loop over pages)."""
+    """One row per input file, by Arrow lookups (no Python loop over pages). A file whose
+    page the privacy net refused (``refused``: source_file, reason) is rejected."""
     names = pages["source_file"]
     in_unparsed = pc.index_in(names, value_set=unparsed["source_file"])
     failed = pc.is_valid(in_unparsed)
     released = pc.is_in(names, value_set=articles["source_file"])
-    status = pc.if_else(failed, "rejected", pc.if_else(released, "article", "duplicate"))
+    if refused is None:
+        refused = pa.table({"source_file": pa.array([], pa.string()),
+                            "reason": pa.array([], pa.string())})
+    in_refused = pc.index_in(names, value_set=refused["source_file"])
+    net = pc.is_valid(in_refused)
+    status = pc.if_else(pc.or_(failed, net), "rejected",
+                        pc.if_else(released, "article", "duplicate"))
     why = unparsed["reason"].take(in_unparsed)
     in_parsed = pc.index_in(names, value_set=parsed_articles["source_file"])
     layout = parsed_articles["layout"].take(in_parsed)
@@ -142,7 +196,8 @@ def _sources(
             "encoding": pages["encoding"],
             "layout": layout,
             "status": status,
-            "reason": pc.if_else(failed, why, pa.scalar(None, pa.string())),
+            "reason": pc.if_else(failed, why, pc.if_else(
+                net, refused["reason"].take(in_refused), pa.scalar(None, pa.string()))),
             "parse_confidence": confidence,
             **line_accounting(names, parsed_articles, in_parsed, duplicates),
         }

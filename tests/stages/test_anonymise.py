@@ -77,7 +77,7 @@ def test_missing_column_is_a_clear_error():
 def test_articles_are_read_for_context_and_not_output():
     articles = pa.table({"article_id": ["a1"], "title": ["t"], "body": ["Assad said"]})
     result = run({"comments": _comments([("x1", "y")]), "articles": articles}, KEY_A)
-    assert set(result.tables) == {"comments"}
+    assert set(result.tables) == {"comments", "escaped"}  # the pages it withholds, if any
 
 
 # --- properties --------------------------------------------------------------

@@ -126,6 +126,12 @@ def headline_shaped(line: Line) -> bool:
     return _words(line) >= 1
 
 
+def _byline(line: Line) -> bool:
+    from pipeline.layouts.records.records import C_DATE, C_HEADER, line_class
+
+    return line_class(line) in (C_HEADER, C_DATE) and len(line.content.split()) <= 20
+
+
 def find_article(lines: Sequence[Line], end: int) -> Article:
     """The article in ``lines[:end]`` (``end``: where the comment section starts)."""
     scores = [_line_score(line) for line in lines[:end]]
@@ -140,6 +146,10 @@ def find_article(lines: Sequence[Line], end: int) -> Article:
     title_at = _title(lines, scores, start, end)
     if title_at is not None and title_at >= start:
         start = title_at + 1
+    # the text's first lines may be its byline or a forum post's header ("macbacchi28.09.19
+    # 12:44", "By Ela on 31. October, 2023"): a name with a date is not article text
+    while start < stop and _byline(lines[start]):
+        start += 1
     body = [i for i in range(start, stop) if i != title_at]
     date_at, date = _article_date(lines, title_at, start)
     chrome = []

@@ -527,8 +527,22 @@ def _last_body_end(lines: Sequence[Line], classes: Sequence[str], header_end: in
             # the trailer (e.g. "Reply") closes the record
             n = len(trailer_classes)
             return min(at + n, len(lines))
+        if cls == C_DATE and at + 1 < len(lines) and classes[at + 1] == C_ACTION:
+            return at + 2  # a date shown after the text, then "Reply": the trailer
+        if cls in (C_DATE, C_HEADER) and at > header_end + 1:
+            # a date or a header after the text, where this template shows none: the page
+            # has moved on (a list of teasers, a sidebar); the short lines just before it
+            # are that list's, not the commenter's
+            while at - 1 > header_end + 1 and _short_label(lines[at - 1]):
+                at -= 1
+            return at
         at += 1
     return at
+
+
+def _short_label(line: Line) -> bool:
+    """A short line that is not a sentence: a menu item, a teaser's kicker ("Actu")."""
+    return len(line.content.split()) <= 3 and line.content[-1:] not in ".!?:;,)"
 
 
 def _handle_text(line: Line) -> str | None:
