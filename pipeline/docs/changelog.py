@@ -271,6 +271,7 @@ def _markdown(ctx: ReleaseContext, comparison: Comparison) -> str:
         "changed values or removed rows).",
         "",
         *_preview_note(ctx),
+        *_release_notes(ctx),
         "## Schema changes",
         "",
         *(
@@ -312,6 +313,17 @@ def _deprecated(ctx: ReleaseContext) -> list[str]:
           for c in present],
         "",
     ]  # fmt: skip
+
+
+def _release_notes(ctx: ReleaseContext) -> list[str]:
+    """What changed and why, in the maintainers' words: pipeline/release_notes/X.Y.Z.md
+    when it exists (the counts below are computed; the reasons are written)."""
+    from importlib import resources
+
+    notes = resources.files("pipeline").joinpath("release_notes", f"{ctx.version}.md")
+    if not notes.is_file():
+        return []
+    return ["## What changed", "", *notes.read_text("utf-8").rstrip("\n").split("\n"), ""]
 
 
 def _preview_note(ctx: ReleaseContext) -> list[str]:

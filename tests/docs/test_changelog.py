@@ -129,3 +129,13 @@ def test_version_must_be_plain_semver() -> None:
         version_satisfies("1.0", "1.0.1", "patch")
     with pytest.raises(ValueError, match="unknown version bump"):
         version_satisfies("1.0.0", "1.0.1", "tiny")
+
+
+def test_the_maintainers_release_notes_say_what_changed_and_why(tmp_path: Path) -> None:
+    from importlib import resources
+
+    notes = resources.files("pipeline").joinpath("release_notes", "1.1.0.md").read_text("utf-8")
+    text, _ = _next(_previous(tmp_path), release_tables(), version="1.1.0")
+    assert "## What changed" in text and notes.split("\n")[0] in text
+    other, _ = _next(_previous(tmp_path), release_tables(), version="1.0.1")
+    assert "## What changed" not in other  # no notes written for that version
