@@ -35,6 +35,7 @@ RELEASES = sorted(
 # file): a released version never changes. Add a line when a version is released.
 RELEASED_SUMS = {
     "1.0.0": "2164022849bee5605c4c627bd3d2a82869d6ebdf948cb5a61f99b5b6a23382d9",
+    "1.1.0": "a6bb241b38eb34e2077f5875dd49a9dccb0a9ac93bf0b56a9af2696b85d3a2be",
 }
 KEY_FILE = os.environ.get("CORPUS_PSEUDONYM_KEY_FILE")
 

@@ -40,7 +40,7 @@ def test_readme_snippet_loads_every_table(snippet: str, table: str) -> None:
     version = RELEASES[-1]
     if "load_dataset" in snippet and _is_empty(ROOT / "dist" / version / f"{table}.parquet"):
         pytest.skip("Hugging Face datasets cannot load a table with no rows; the card omits it")
-    code = snippet.replace("dist/1.0.0", f"dist/{version}").replace("comments", table)
+    code = re.sub(r"dist/\d+\.\d+\.\d+", f"dist/{version}", snippet).replace("comments", table)
     check = f"{code}\nassert len({table}) > 0 or '{table}' == 'duplicates'\n"
     env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
     run = subprocess.run(
@@ -81,7 +81,7 @@ def test_readme_shard_snippet_reads_every_table_whole_and_in_order(
             files = sorted(release.glob(f"{table}*.parquet"))
             keys = pa.concat_tables(pq.read_table(f) for f in files).column(0).to_pylist()
             checks += [
-                snippet.replace("comments", table).replace("dist/1.0.0", str(release)),
+                re.sub(r"dist/\d+\.\d+\.\d+", str(release), snippet.replace("comments", table)),
                 f"_rows = {table}.to_pandas() if hasattr({table}, 'to_pandas') else {table}",
                 f"assert _rows.iloc[:, 0].tolist() == {keys!r}, ({str(release)!r}, {table!r})",
             ]
