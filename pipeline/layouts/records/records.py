@@ -131,12 +131,20 @@ def _header_shaped(line: Line) -> bool:
     if text.endswith((".", "!", "?")) and not text.endswith(("..", " am.", " pm.")):
         return False
     lead = 0
+    cue_end = None
     for t in line.tokens:
         if t.kind in (DATE, RELATIVE, TIME, VERB, BY):
+            cue_end = t.end
             break
         if t.kind == NAME:
             lead += len(t.text.split())
+    if cue_end is not None and _SENTENCE_GOES_ON.search(text, cue_end):
+        return False  # "... said 68 days ago. You couldn't make this up": a sentence goes on
     return lead <= MAX_LEAD_WORDS
+
+
+# after a header's cue, a sentence end followed by more words: the line is a comment's text
+_SENTENCE_GOES_ON = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]+\s+[^\W\d_]+")
 
 
 def _by_then_name(line: Line) -> bool:
