@@ -419,7 +419,11 @@ def tied_decode(
         return tables.cheapest_path(rows)
 
     base = np.array(penalised, dtype=float).reshape(len(texts), len(tables.states))
-    rows_of = {t: np.array([i for i, x in enumerate(texts) if x == t]) for t in recurring_texts}
+    at_rows: dict[str, list[int]] = {t: [] for t in recurring_texts}
+    for i, text in enumerate(texts):
+        if text is not None and text in at_rows:
+            at_rows[text].append(i)
+    rows_of = {t: np.array(at_rows[t], dtype=np.intp) for t in recurring_texts}
     is_handle_state = np.arange(len(tables.states)) == handle
 
     def tied(emission: np.ndarray, text: str, tie: bool) -> None:
@@ -429,25 +433,31 @@ def tied_decode(
     def descend(is_handle: dict[str, bool]) -> tuple[list[str], float]:
         labels, cost = decode(is_handle)
         for _ in range(TIE_ROUNDS * len(recurring_texts)):  # each flip lowers the cost
-            # Every single flip from here (one batched decode), and the best of
-            # them (the first improving flip can lead away from a better one).
+            # Every single flip from here, and the best of them (the first
+            # improving flip can lead away from a better one). The cost of each
+            # flip comes from one pass over the page (flip_costs); the flips
+            # whose cost is near the lowest are decoded again exactly, and the
+            # first of them that lowers the cost most by more than 1e-9 wins:
+            # the same flip, path and cost as decoding every flip exactly.
             current = base.copy()
             for text, tie in is_handle.items():
                 tied(current, text, tie)
-            flips = np.repeat(current[None], len(recurring_texts), axis=0)
-            for k, text in enumerate(recurring_texts):
-                tied(flips[k], text, not is_handle[text])
-            costs, pointers = tables.cheapest_costs(flips)
-            best: tuple[float, int] | None = None
-            for k in range(len(recurring_texts)):
-                flipped_cost = float(costs[k])
+            approx = flip_costs(tables, current, [rows_of[t] for t in recurring_texts],
+                                [_flip_rows(base, rows_of[t], is_handle_state, is_handle[t])
+                                 for t in recurring_texts])
+            lowest = float(approx.min())
+            best: tuple[float, int, list[str]] | None = None
+            near = NEAR_COST + NEAR_SHARE * abs(lowest)  # the sums' rounding grows with them
+            for k in np.flatnonzero(approx <= lowest + near).tolist():
+                text = recurring_texts[k]
+                trial = {**is_handle, text: not is_handle[text]}
+                flipped_labels, flipped_cost = decode(trial)
                 if flipped_cost < cost - 1e-9 and (best is None or flipped_cost < best[0] - 1e-9):
-                    best = (flipped_cost, k)
+                    best = (flipped_cost, k, flipped_labels)
             if best is None:
                 break
-            cost, k = best
+            cost, k, labels = best
             is_handle = {**is_handle, recurring_texts[k]: not is_handle[recurring_texts[k]]}
-            labels = pointers.path(k)
         return labels, cost
 
     labels, cost = decode({})
@@ -469,6 +479,107 @@ def tied_decode(
         if shape_cost < best_cost - 1e-9:
             best_labels = shape_labels
     return best_labels
+
+
+NEAR_COST, NEAR_SHARE = 1e-6, 1e-9  # flips this close to the cheapest are decoded exactly
+
+
+def _flip_rows(base: np.ndarray, rows: np.ndarray, is_handle_state: np.ndarray,
+               tie: bool) -> np.ndarray:
+    """The emission rows of a text's occurrences tied to ``not tie`` (its flip)."""
+    return np.where(is_handle_state == tie, IMPOSSIBLE, base[rows])
+
+
+def _min_plus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Min-plus products of stacks of square matrices, ``a[k] (x) b[k]``."""
+    return (a[..., :, :, None] + b[..., None, :, :]).min(axis=-2)
+
+
+def flip_costs(tables: CostTables, emission: np.ndarray, rows: Sequence[np.ndarray],
+               flipped: Sequence[np.ndarray]) -> np.ndarray:
+    """The cheapest-path cost for each flip ``k``: ``emission`` (shape ``(n_units,
+    n_states)``) with the rows ``rows[k]`` (ascending) replaced by ``flipped[k]``.
+
+    One pass over the page for all flips, however many: the steps between
+    units are min-plus matrices (transition into unit i plus its emission),
+    kept in a segment tree, so the cost of a flip is the product of the
+    stretches between its rows (a few tree nodes each) and its flipped rows.
+    Linear in the page plus the flipped rows times the log of the page, where
+    decoding each flip alone is quadratic once texts recur across the page.
+    The sums are in another order than :meth:`CostTables.cheapest_path`'s, so
+    the costs agree with it to rounding only: callers decode the cheapest
+    flips again exactly.
+    """
+    n_units, n_states = emission.shape
+    steps = tables._transition_array + emission[:, None, :]  # step into unit i (i >= 1)
+    start = np.asarray(tables.start) + emission[0]
+    final = np.asarray(tables.final)
+    identity = np.full((n_states, n_states), np.inf)
+    np.fill_diagonal(identity, 0.0)
+    size = 1
+    while size < max(n_units - 1, 1):
+        size *= 2
+    tree = np.broadcast_to(identity, (2 * size, n_states, n_states)).copy()
+    tree[size:size + n_units - 1] = steps[1:]
+    lo = size // 2
+    while lo >= 1:
+        tree[lo:2 * lo] = _min_plus(tree[2 * lo:4 * lo:2], tree[2 * lo + 1:4 * lo:2])
+        lo //= 2
+
+    def stretch(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Products of the steps into units first..last (inclusive; empty: identity)."""
+        left = np.broadcast_to(identity, (len(first), n_states, n_states)).copy()
+        right = left.copy()
+        lo_at = first - 1 + size
+        hi_at = last + size  # half-open over step indices first-1 .. last-1
+        while True:
+            active = lo_at < hi_at
+            if not active.any():
+                break
+            take = active & (lo_at % 2 == 1)
+            if take.any():
+                left[take] = _min_plus(left[take], tree[lo_at[take]])
+                lo_at = lo_at + take
+            take = active & (hi_at % 2 == 1)
+            if take.any():
+                hi_at = hi_at - take
+                right[take] = _min_plus(tree[hi_at[take]], right[take])
+            lo_at //= 2
+            hi_at //= 2
+        return _min_plus(left, right)
+
+    # every stretch needed: before each text's first row, between its rows, after its last
+    counts = np.array([len(at) for at in rows], np.intp)
+    ends = np.cumsum(counts + 1)  # text k's stretches: ends[k] - counts[k] - 1 .. ends[k] - 1
+    all_rows = np.concatenate(rows)
+    row_start = np.cumsum(counts) - counts  # text k's rows: row_start[k] .. + counts[k]
+    firsts = np.empty(int(ends[-1]), np.intp)
+    lasts = np.empty(int(ends[-1]), np.intp)
+    text_of_row = np.repeat(np.arange(len(rows)), counts)
+    stretch_of_row = np.arange(len(all_rows)) + text_of_row  # stretch before each row
+    firsts[stretch_of_row] = np.concatenate([[0], all_rows[:-1]]) + 1
+    firsts[stretch_of_row[row_start]] = 1
+    lasts[stretch_of_row] = all_rows - 1
+    firsts[ends - 1] = all_rows[row_start + counts - 1] + 1
+    lasts[ends - 1] = n_units - 1
+    products = stretch(firsts, lasts)
+    row_steps = tables._transition_array[all_rows] + np.concatenate(flipped)[:, None, :]
+    first_rows = all_rows[row_start]
+    vector = ((start[:, None] + products[stretch_of_row[row_start]]).min(axis=1)[:, :, None]
+              + row_steps[row_start]).min(axis=1)
+    at_zero = first_rows == 0
+    if at_zero.any():
+        vector[at_zero] = np.asarray(tables.start)[None, :] + np.concatenate(flipped)[
+            row_start[at_zero]]
+    for j in range(1, int(counts.max())):
+        active = np.flatnonzero(counts > j)
+        at = row_start[active] + j
+        between = products[stretch_of_row[at]]
+        step = (vector[active][:, :, None] + between).min(axis=1)
+        vector[active] = (step[:, :, None] + row_steps[at]).min(axis=1)
+    tail = products[ends - 1]
+    vector = (vector[:, :, None] + tail).min(axis=1)
+    return (vector + final[None, :]).min(axis=1)
 
 
 def _towards_count(

@@ -47,3 +47,42 @@ def test_batched_decode_equals_the_single_decode(case):
 def test_an_empty_decode_has_no_roles():
     tables = cost_tables(0, STATES, lambda i, s: 0.0, lambda i, p, s: 1 / 0)
     assert tables.cheapest_path([]) == ([], 0.0)
+
+
+def test_flip_costs_agree_with_decoding_each_flip() -> None:
+    """The one-pass flip costs (a segment tree of min-plus steps) equal, to rounding, the
+    cost of decoding each flipped table on its own, including impossible steps and flips
+    at the first and last unit."""
+    import random
+
+    import numpy as np
+
+    from pipeline.layouts._handle_roles import IMPOSSIBLE, cost_tables, flip_costs
+
+    rng = random.Random(7)
+    states = ("H", "B", "X")
+    for _ in range(200):
+        n = rng.randint(2, 40)
+        emission = [[IMPOSSIBLE if s == 2 and i > 0 else rng.random() * 5 for s in range(3)]
+                    for i in range(n)]
+        steps = {(i, p, s): rng.choice([rng.random() * 3, IMPOSSIBLE])
+                 for i in range(n) for p in range(3) for s in range(3)}
+        def emit(i: int, s: str, emission=emission) -> float:
+            return emission[i][states.index(s)]
+
+        def step(i: int, p: str | None, s: str, steps=steps) -> float:
+            return 0.0 if p is None else steps[(i, states.index(p), states.index(s))]
+
+        tables = cost_tables(n, states, emit, step, lambda s: rng.random())
+        base = np.array(tables.emission)
+        rows, flipped = [], []
+        for _ in range(rng.randint(1, 6)):
+            at = np.array(sorted(rng.sample(range(n), rng.randint(1, min(n, 6)))))
+            rows.append(at)
+            flipped.append(np.array([[rng.random() * 5 for _ in states] for _ in at]))
+        fast = flip_costs(tables, base, rows, flipped)
+        stack = np.repeat(base[None], len(rows), axis=0)
+        for k, (at, new) in enumerate(zip(rows, flipped, strict=True)):
+            stack[k][at] = new
+        exact, _ = tables.cheapest_costs(stack)
+        assert np.allclose(fast, exact, rtol=1e-12, atol=1e-6)

@@ -138,13 +138,15 @@ def _header_shaped(line: Line) -> bool:
             break
         if t.kind == NAME:
             lead += len(t.text.split())
-    if cue_end is not None and _SENTENCE_GOES_ON.search(text, cue_end):
-        return False  # "... said 68 days ago. You couldn't make this up": a sentence goes on
+    if cue_end is not None:
+        goes_on = _SENTENCE_GOES_ON.search(text, cue_end)
+        if goes_on and any(t.kind == NAME and t.start >= goes_on.end() for t in line.tokens):
+            return False  # "... said 68 days ago. You couldn't make this up": a sentence goes on
     return lead <= MAX_LEAD_WORDS
 
 
 # after a header's cue, a sentence end followed by more words: the line is a comment's text
-_SENTENCE_GOES_ON = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]+\s+[^\W\d_]+")
+_SENTENCE_GOES_ON = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=\s+\S)")
 
 
 def _by_then_name(line: Line) -> bool:
@@ -643,6 +645,9 @@ def _score(lines: Sequence[Line], records: list[Record], positions: list[int],
     distinct = len({r.handle.casefold() for r in records if r.handle})
     if n <= 3 and not _context(lines, records, block):
         return 0.0  # two or three look-alike lines with nothing around them that says comments
+    if n <= 3 and distinct < 2:
+        return 0.0  # two or three lines opening alike ("This is exactly what I said ..."):
+        # one phrase that comments repeat, not a comment section of one commenter
     if n >= 4 and distinct < 2:
         return 0.0  # one "handle" on every record: a list of links, not a discussion
     kinds: set[str] = set()
