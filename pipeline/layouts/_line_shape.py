@@ -115,9 +115,9 @@ def shapes_of(lines: tuple[str, ...]) -> tuple[LineShape, ...]:
 
 def next_non_blank(shapes: tuple[LineShape, ...], index: int) -> LineShape | None:
     """The first non-blank shape after ``shapes[index]``, or None at the end."""
-    for shape in shapes[index + 1 :]:
-        if shape.kind != "blank":
-            return shape
+    for at in range(index + 1, len(shapes)):  # not a slice: a copy per call is quadratic
+        if shapes[at].kind != "blank":
+            return shapes[at]
     return None
 
 

@@ -88,7 +88,8 @@ class _Thread:
 
 def _following(shapes: tuple[LineShape, ...], index: int) -> LineShape | None:
     """The next non-blank line after ``index`` that is not a widget control."""
-    for shape in shapes[index + 1:]:
+    for at in range(index + 1, len(shapes)):  # not a slice: a copy per line is quadratic
+        shape = shapes[at]
         if shape.kind != "blank" and not _is_thread_widget(shape):
             return shape
     return None

@@ -202,7 +202,7 @@ def with_time(date: DateSpan, time: DateSpan) -> DateSpan:
 
 def find_dates(line: str) -> list[DateSpan]:
     """Every date, time and relative time in ``line``, left to right, not overlapping."""
-    if not any(ch.isdigit() for ch in line) and not _maybe_relative_words(line):
+    if not _digit().search(line) and not _maybe_relative_words(line):
         return []
     pats = _patterns()
     months = lexicon().months
@@ -250,9 +250,23 @@ def find_dates(line: str) -> list[DateSpan]:
     return _non_overlapping(found)
 
 
+@cache
+def _digit() -> re.Pattern[str]:
+    """Any character ``str.isdigit`` calls a digit: \\d and the superscript and circled ones."""
+    extra = "".join(ch for ch in map(chr, range(0x110000))
+                    if ch.isdigit() and not ("0" <= ch <= "9" or re.match(r"\d", ch)))
+    return re.compile(rf"[\d{re.escape(extra)}]")
+
+
 def _maybe_relative_words(line: str) -> bool:
-    folded = line.casefold()
-    return any(word in folded for word in lexicon().relative_words)
+    return bool(_relative_words().search(line.casefold()))
+
+
+@cache
+def _relative_words() -> re.Pattern[str]:
+    """Any relative word anywhere in a casefolded line (a substring, as ``in`` tests)."""
+    words = sorted(lexicon().relative_words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!)")
 
 
 def _non_overlapping(spans: list[DateSpan]) -> list[DateSpan]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from pipeline.layouts.records.dates import KIND_DATE, KIND_RELATIVE, KIND_TIME, DateSpan, find_dates
 from pipeline.layouts.records.lexicon import alternation, lexicon
@@ -35,8 +36,7 @@ NAME = "X"
 PUNCT_KEPT = frozenset(":|()@#[]/+-–—·»«>")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a page makes one per word, and tuples are cheap to make
     kind: str  # one of the classes above, "X" for a run of other words, "p" punctuation
     text: str
     start: int
@@ -110,7 +110,7 @@ def analyse(no: int, raw: str) -> Line:
     """The :class:`Line` of one non-blank raw line."""
     stripped = raw.strip()
     indent, marker, col = split_marker(raw)
-    if marker == "number" and find_dates(stripped)[:1] and find_dates(stripped)[0].start == 0:
+    if marker == "number" and (found := find_dates(stripped)) and found[0].start == 0:
         marker, col = "", indent  # "8. Dezember 2010" is a date, not item 8
     content = raw[col:].strip() if marker else stripped
     if len(content) > LONG_LINE:
