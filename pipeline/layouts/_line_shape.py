@@ -22,7 +22,7 @@ _EDGE_SPACE = re.compile(rf"^[\s{_ZERO_WIDTH}]+|[\s{_ZERO_WIDTH}]+$")
 
 BULLET_GLYPHS = "•◦▪▫‣●○■□∙⁃"
 WEAK_BULLET_GLYPHS = "-*"
-_NUMBER_MARKER = re.compile(r"^(\d{1,4})[.)](?:\s+(.*))?$", re.DOTALL)
+_NUMBER_MARKER = re.compile(r"^(\d{1,5})[.)](?:\s+(.*))?$", re.DOTALL)
 _BULLET_MARKER = re.compile(rf"^[{BULLET_GLYPHS}](?:\s*(.*))?$", re.DOTALL)
 _WEAK_BULLET_MARKER = re.compile(r"^[-*]\s+(.*[^\s*\-].*)$", re.DOTALL)
 _WORD = re.compile(r"\S+")

@@ -178,3 +178,13 @@ def _squashed(text: str) -> str:
 
 def fixture_text(text: str) -> PageText:
     return PageText.from_text("inline.txt", text)
+
+
+def test_comment_numbers_past_9999_are_list_numbers() -> None:
+    """A thread of 20,000 numbered comments (pipeline/bench/parse_scaling.py) lost every
+    comment from number 10,000 on when list numbers had at most four digits."""
+    from pipeline.layouts._line_shape import shape_of
+
+    for number in (9999, 10000, 19999):
+        shape = shape_of(1, f"  {number}. Great point about the road.", weak_bullets=False)
+        assert (shape.kind, shape.number) == ("number", number)

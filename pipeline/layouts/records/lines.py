@@ -12,8 +12,8 @@ date; that repetition is what the parser looks for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from pipeline.layouts.records.dates import KIND_DATE, KIND_RELATIVE, KIND_TIME, DateSpan, find_dates
@@ -108,6 +108,17 @@ def split_marker(raw: str) -> tuple[int, str, int]:
 
 def analyse(no: int, raw: str) -> Line:
     """The :class:`Line` of one non-blank raw line."""
+    line = _analysed(raw)
+    return line if line.no == no else replace(line, no=no)
+
+
+LINE_CACHE_SIZE = 8_192  # a site's menus, footers and forms recur on every page of it
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _analysed(raw: str) -> Line:
+    """The :class:`Line` of ``raw``, numbered 0 (analysis does not depend on the number)."""
+    no = 0
     stripped = raw.strip()
     indent, marker, col = split_marker(raw)
     if marker == "number" and (found := find_dates(stripped)) and found[0].start == 0:
