@@ -105,7 +105,9 @@ def _ranked(scores: dict[str, float]) -> list[str]:
 def parse_page(page: PageText) -> ParsedPage:
     """Parse one page: the general record parser first, the layout plug-ins for pages whose
     comments show no header cue, an article without comments when the page shows no
-    comment section; otherwise the page is rejected with the reason."""
+    comment section; otherwise the page is rejected with the reason. A record reading of
+    at most :data:`FEW_RECORDS` comments is cross-checked by the plug-ins
+    (:func:`_disagreement`) and the page refused when they disagree."""
     reading = records.read_page(page)
     reasons: list[str] = []
     if reading.template is not None:
@@ -115,8 +117,13 @@ def parse_page(page: PageText) -> ParsedPage:
             reasons.append(f"{records.NAME}: {mismatch}")
         else:
             problem = _acceptance_problem(page, parsed)
+            if problem is None and len(reading.template.records) <= FEW_RECORDS:
+                problem = _disagreement(page, parsed)
             if problem is None:
                 return parsed
+            if problem.startswith(DISAGREE):
+                raise UnparseablePage(f"page structure not recognised with confidence: {problem}",
+                                      records.NAME, parsed.confidence)
             reasons.append(f"{records.NAME}: {problem}")
     plugins = {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
     saw_comments: list[bool] = []  # a plug-in found comments, even if its reading was refused
@@ -148,6 +155,41 @@ def parse_page(page: PageText) -> ParsedPage:
     raise UnparseablePage(
         _rejection(reading, reasons), best, scores.get(best) if best else None
     )
+
+
+FEW_RECORDS = 3  # a comment section this small is cross-checked by the layout plug-ins
+DISAGREE = "two readings disagree"
+
+
+def _disagreement(page: PageText, parsed: ParsedPage) -> str | None:
+    """A few records are weak evidence: two comments that quote the same line shaped like a
+    header ("Anna said 3 days ago:") look like a comment section of two. If a layout
+    plug-in reads the same page as many more comments, one of the two readings is wrong
+    and nothing says which: the page is refused rather than published with the rest of
+    its comments inside the article body."""
+    plugins = {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
+    scores, _ = _contending_scores(page, plugins.values())
+    ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
+    other = _first_accepted(page, plugins, ranked[:1], [])
+    if other is None:
+        return None
+    # the plug-in's comments that the record parser would lose or merge: their text in the
+    # article or left unclaimed inside the comment section, or their handle line inside
+    # another comment's text (a handle published as text)
+    unread = set(parsed.body_lines) | {
+        c.line_no for c in parsed.chrome if c.reason == records.SECTION_CHROME}
+    texts = {no for c in parsed.comments for no in c.text_lines}
+    lost = sum(1 for c in other.comments
+               if any(no in unread for no in c.text_lines) or c.handle_line in texts)
+    found = len(parsed.comments)
+    if lost >= max(MANY_MORE, 3 * found):
+        return (f"{DISAGREE}: the record parser found {found} comments, the {other.layout} "
+                f"layout {len(other.comments)}, {lost} of them where the record parser "
+                "sees article text, comment-section chrome or another comment's text")
+    return None
+
+
+MANY_MORE = 10
 
 
 def _rejection(reading: records.PageReading, reasons: list[str]) -> str:

@@ -60,3 +60,30 @@ def test_repeated_sentence_openings_are_not_a_comment_section() -> None:
     assert "This is exactly what I" not in {c.handle for c in parsed.comments}
     assert "Nobody listened" not in parsed.body
     assert "gr8 news" not in parsed.body
+
+
+def test_two_quoted_header_lines_do_not_swallow_a_comment_section() -> None:
+    """Two comments quote another commenter with a header-shaped line ("Maria said 3 days
+    ago:"). Read alone, those two lines are a two-record comment section whose bodies
+    run over the other thirteen comments, their handles included. The layout plug-ins
+    read the page as fifteen comments; with nothing to say which reading is right, the
+    page is refused."""
+    names = ["Anna Berg", "Bob Miller", "Carl", "Dora K", "Emil", "Fatima", "Greg", "Hanna",
+             "Ivo", "Jana", "Karl", "Lena", "Mo", "Nina", "Otto"]
+    lines = ["The New Road Will Wait", "", ARTICLE, "", ARTICLE, "", f"{len(names)} Comments", ""]
+    for i, handle in enumerate(names):
+        lines += [handle, ""]
+        if i in (3, 9):
+            lines += [f"{'Maria' if i == 3 else 'Tom Ruiz'} said {i} days ago:", "",
+                      "We were promised this road ten years ago and nothing happened.", ""]
+        lines += [f"I live on the corner and the traffic is terrible every morning, "
+                  f"{handle.split()[0].lower()} agrees.", ""]
+    page = PageText.from_text("quoted.txt", "\n".join(lines))
+    try:
+        parsed = parse_page(page)
+    except UnparseablePage as refused:
+        assert "two readings disagree" in refused.reason
+        return
+    handles = {c.handle for c in parsed.comments}
+    assert set(names) <= handles  # read as the fifteen comments it is
+    assert not any(name in c.text.split("\n") for c in parsed.comments for name in names)

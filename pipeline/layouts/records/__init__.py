@@ -125,7 +125,7 @@ def assemble(page: PageText, reading: PageReading) -> ParsedPage:
             log(at, reason)
     for at in range(reading.section_start, len(lines)):
         inside = at < _records_end(records, len(lines))
-        log(at, "comment section chrome" if inside else "page chrome")
+        log(at, SECTION_CHROME if inside else "page chrome")
     published_text = published = None
     if article.date is not None and article.date_at is not None:
         published_text = lines[article.date_at].content[article.date.start:article.date.end]
@@ -146,6 +146,9 @@ def assemble(page: PageText, reading: PageReading) -> ParsedPage:
         handles_shown=any(c.handle for c in comments),
         confidence=confidence(reading),
     )
+
+
+SECTION_CHROME = "comment section chrome"  # lines inside the section no record claimed
 
 
 def _records_end(records: list[Record], default: int) -> int:
