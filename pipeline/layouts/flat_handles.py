@@ -156,12 +156,16 @@ def _label(
 ) -> list[str]:
     """Viterbi labels per unit: "X" header chrome, "H" handle (first line), "B" body."""
     texts = [u.texts[0] if u.texts else None for u in units]
+    # the header's last line is section chrome ("Show all comments") or the first handle,
+    # glued to the header; a text that opens another comment unit further down is a
+    # commenter's handle shown again, never the section's own words
+    recurs_below = bool(texts) and texts[0] is not None and texts[0] in texts[1:]
 
     def emission_for(odds: Sequence[float]) -> Callable[[int, str], float]:
         def emission(i: int, state: str) -> float:
             unit = units[i]
             if state == "X":
-                first = i == 0 and header_line_candidate
+                first = i == 0 and header_line_candidate and not recurs_below
                 return HEADER_LINE_AS_CHROME_COST if first else IMPOSSIBLE
             if state == "B":
                 return cost_as_body(odds[i]) if len(unit.texts) == 1 else 0.0

@@ -172,3 +172,19 @@ def test_empty_page_is_a_mismatch_not_a_crash() -> None:
     with pytest.raises(flat_handles.LayoutMismatch):
         LAYOUT.parse(PageText.from_text("empty.txt", "\n \n\u00a0\n"))
     assert LAYOUT.score(PageText.from_text("empty.txt", "")) == 0.0
+
+
+def test_first_handle_glued_to_the_header_that_recurs_below_is_a_handle() -> None:
+    """A page drawn by the property law (tests/layouts/test_properties.py): the first
+    handle, "You can call me Al", is glued to the comment header's paragraph ("Show all
+    comments" above it) and shows again on two later comments. It was read as header
+    chrome, tied to body text at its other two occurrences, and "You Are IsIs" (the first
+    comment's text) became a handle. A text that opens a comment further down is a
+    commenter's handle shown again, never the section's own words."""
+    page = load(Path(__file__).parents[1] / "fixtures" / "pages"
+                / "flat_first_handle_glued_recurs.txt")
+    parsed = parse_ok(page)
+    assert [c.handle for c in parsed.comments] == [
+        "You can call me Al", "You can call me Al", "Elena Costa", "Not a bot", "{curly}",
+        "You can call me Al", "r0b1n", "Elena Costa", "Elena Costa"]
+    assert parsed.comments[0].text.startswith("You Are IsIs")
