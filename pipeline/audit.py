@@ -263,7 +263,9 @@ def png_texts(path: Path) -> list[str] | None:
 
     A figure's pixels are compressed image data, not text: read as text, their bytes
     spell short words by chance ("Ela", "Jo"), which once refused a whole release. What a
-    PNG can say in words is in its text chunks, and those are audited."""
+    PNG can say in words is in its text chunks, and those are audited. Read chunk by chunk
+    here rather than with Pillow: Pillow's ``Image.text`` is a dict by keyword, so of two
+    chunks with the same keyword it keeps one, and the audit would miss the other."""
     import zlib
 
     data = path.read_bytes()

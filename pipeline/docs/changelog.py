@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
@@ -318,8 +319,6 @@ def _deprecated(ctx: ReleaseContext) -> list[str]:
 def _release_notes(ctx: ReleaseContext) -> list[str]:
     """What changed and why, in the maintainers' words: pipeline/release_notes/X.Y.Z.md
     when it exists (the counts below are computed; the reasons are written)."""
-    from importlib import resources
-
     notes = resources.files("pipeline").joinpath("release_notes", f"{ctx.version}.md")
     if not notes.is_file():
         return []

@@ -95,6 +95,7 @@ MIN_CONTINUE, MAX_CONTINUE = 0.1, 0.6
 ESTIMATION_ROUNDS = 2
 HANDLE = "H"
 TIE_ROUNDS = 4
+NEAR_COST, NEAR_SHARE = 1e-6, 1e-9  # flips this close to the cheapest are decoded exactly
 COUNT_STEP = 0.5
 MAX_CAP_PENALTY = 4.0
 MAX_SHORTFALL_BONUS = 1.5  # only where the page shows its whole comment section
@@ -226,47 +227,11 @@ class CostTables:
         return [self.states[s] for s in reversed(path)], total
 
     @cached_property
-    def _transition_array(self) -> np.ndarray:
+    def transition_array(self) -> np.ndarray:
+        """``transition`` as one array, shape ``(n_units, n_states, n_states)`` (row 0 zeros)."""
         n_states = len(self.states)
         steps = [np.zeros((n_states, n_states))] + [np.array(t) for t in self.transition[1:]]
         return np.stack(steps)
-
-    def cheapest_costs(self, emissions: np.ndarray) -> tuple[np.ndarray, BackPointers]:
-        """:meth:`cheapest_path` for many emission tables at once (shape
-        ``(k, n_units, n_states)``, ``n_units`` >= 1): the cost of each, and
-        the pointers to read any one's path back (:meth:`BackPointers.path`).
-
-        The same additions in the same order as :meth:`cheapest_path`, and
-        ``argmin`` keeps the first of equal costs as it does, so costs and
-        paths are identical; one numpy step per unit serves every table.
-        """
-        steps = self._transition_array
-        best = np.asarray(self.start)[None, :] + emissions[:, 0, :]
-        back = np.empty((emissions.shape[0], emissions.shape[1], len(self.states)), np.intp)
-        for i in range(1, emissions.shape[1]):
-            candidates = best[:, :, None] + steps[i][None, :, :]
-            back[:, i, :] = candidates.argmin(axis=1)
-            best = candidates.min(axis=1) + emissions[:, i, :]
-        ends = best + np.asarray(self.final)[None, :]
-        last = ends.argmin(axis=1)
-        return ends[np.arange(len(last)), last], BackPointers(self.states, back, last)
-
-
-@dataclass(frozen=True)
-class BackPointers:
-    """What :meth:`CostTables.cheapest_costs` keeps to read a path back."""
-
-    states: tuple[str, ...]
-    back: np.ndarray
-    last: np.ndarray
-
-    def path(self, k: int) -> list[str]:
-        state = int(self.last[k])
-        path = [state]
-        for i in range(self.back.shape[1] - 1, 0, -1):
-            state = int(self.back[k, i, state])
-            path.append(state)
-        return [self.states[s] for s in reversed(path)]
 
 
 def cost_tables(
@@ -426,9 +391,9 @@ def tied_decode(
     rows_of = {t: np.array(at_rows[t], dtype=np.intp) for t in recurring_texts}
     is_handle_state = np.arange(len(tables.states)) == handle
 
-    def tied(emission: np.ndarray, text: str, tie: bool) -> None:
-        rows = rows_of[text]
-        emission[rows] = np.where(is_handle_state != tie, IMPOSSIBLE, base[rows])
+    def tied_rows(text: str, tie: bool) -> np.ndarray:
+        """The emission rows of ``text``'s occurrences, all handle (tie) or all not."""
+        return np.where(is_handle_state != tie, IMPOSSIBLE, base[rows_of[text]])
 
     def descend(is_handle: dict[str, bool]) -> tuple[list[str], float]:
         labels, cost = decode(is_handle)
@@ -441,10 +406,9 @@ def tied_decode(
             # the same flip, path and cost as decoding every flip exactly.
             current = base.copy()
             for text, tie in is_handle.items():
-                tied(current, text, tie)
+                current[rows_of[text]] = tied_rows(text, tie)
             approx = flip_costs(tables, current, [rows_of[t] for t in recurring_texts],
-                                [_flip_rows(base, rows_of[t], is_handle_state, is_handle[t])
-                                 for t in recurring_texts])
+                                [tied_rows(t, not is_handle[t]) for t in recurring_texts])
             lowest = float(approx.min())
             best: tuple[float, int, list[str]] | None = None
             near = NEAR_COST + NEAR_SHARE * abs(lowest)  # the sums' rounding grows with them
@@ -481,15 +445,6 @@ def tied_decode(
     return best_labels
 
 
-NEAR_COST, NEAR_SHARE = 1e-6, 1e-9  # flips this close to the cheapest are decoded exactly
-
-
-def _flip_rows(base: np.ndarray, rows: np.ndarray, is_handle_state: np.ndarray,
-               tie: bool) -> np.ndarray:
-    """The emission rows of a text's occurrences tied to ``not tie`` (its flip)."""
-    return np.where(is_handle_state == tie, IMPOSSIBLE, base[rows])
-
-
 def _min_plus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Min-plus products of stacks of square matrices, ``a[k] (x) b[k]``."""
     return (a[..., :, :, None] + b[..., None, :, :]).min(axis=-2)
@@ -511,7 +466,7 @@ def flip_costs(tables: CostTables, emission: np.ndarray, rows: Sequence[np.ndarr
     flips again exactly.
     """
     n_units, n_states = emission.shape
-    steps = tables._transition_array + emission[:, None, :]  # step into unit i (i >= 1)
+    steps = tables.transition_array + emission[:, None, :]  # step into unit i (i >= 1)
     start = np.asarray(tables.start) + emission[0]
     final = np.asarray(tables.final)
     identity = np.full((n_states, n_states), np.inf)
@@ -563,7 +518,7 @@ def flip_costs(tables: CostTables, emission: np.ndarray, rows: Sequence[np.ndarr
     firsts[ends - 1] = all_rows[row_start + counts - 1] + 1
     lasts[ends - 1] = n_units - 1
     products = stretch(firsts, lasts)
-    row_steps = tables._transition_array[all_rows] + np.concatenate(flipped)[:, None, :]
+    row_steps = tables.transition_array[all_rows] + np.concatenate(flipped)[:, None, :]
     first_rows = all_rows[row_start]
     vector = ((start[:, None] + products[stretch_of_row[row_start]]).min(axis=1)[:, :, None]
               + row_steps[row_start]).min(axis=1)

@@ -118,14 +118,15 @@ def parse_page(page: PageText) -> ParsedPage:
         else:
             problem = _acceptance_problem(page, parsed)
             if problem is None and len(reading.template.records) <= FEW_RECORDS:
-                problem = _disagreement(page, parsed)
+                disagreement = _disagreement(page, parsed)
+                if disagreement is not None:
+                    raise UnparseablePage(
+                        f"page structure not recognised with confidence: {disagreement}",
+                        records.NAME, parsed.confidence)
             if problem is None:
                 return parsed
-            if problem.startswith(DISAGREE):
-                raise UnparseablePage(f"page structure not recognised with confidence: {problem}",
-                                      records.NAME, parsed.confidence)
             reasons.append(f"{records.NAME}: {problem}")
-    plugins = {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
+    plugins = _plugins()
     saw_comments: list[bool] = []  # a plug-in found comments, even if its reading was refused
     scores, skipped = _contending_scores(page, plugins.values())
     ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
@@ -158,7 +159,12 @@ def parse_page(page: PageText) -> ParsedPage:
 
 
 FEW_RECORDS = 3  # a comment section this small is cross-checked by the layout plug-ins
-DISAGREE = "two readings disagree"
+MANY_MORE = 10  # comments a plug-in must read beyond the record parser's to disagree
+
+
+def _plugins() -> dict[str, Layout]:
+    """The layout plug-ins by name: every layout but the record parser."""
+    return {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
 
 
 def _disagreement(page: PageText, parsed: ParsedPage) -> str | None:
@@ -167,7 +173,7 @@ def _disagreement(page: PageText, parsed: ParsedPage) -> str | None:
     plug-in reads the same page as many more comments, one of the two readings is wrong
     and nothing says which: the page is refused rather than published with the rest of
     its comments inside the article body."""
-    plugins = {layout.name: layout for layout in all_layouts() if layout.name != records.NAME}
+    plugins = _plugins()
     scores, _ = _contending_scores(page, plugins.values())
     ranked = [name for name in _ranked(scores) if scores[name] >= MIN_LAYOUT_SCORE]
     other = _first_accepted(page, plugins, ranked[:1], [])
@@ -183,13 +189,11 @@ def _disagreement(page: PageText, parsed: ParsedPage) -> str | None:
                if any(no in unread for no in c.text_lines) or c.handle_line in texts)
     found = len(parsed.comments)
     if lost >= max(MANY_MORE, 3 * found):
-        return (f"{DISAGREE}: the record parser found {found} comments, the {other.layout} "
-                f"layout {len(other.comments)}, {lost} of them where the record parser "
-                "sees article text, comment-section chrome or another comment's text")
+        return (f"two readings disagree: the record parser found {found} comments, "
+                f"the {other.layout} layout {len(other.comments)}, {lost} of them where the "
+                "record parser sees article text, comment-section chrome or another comment's "
+                "text")
     return None
-
-
-MANY_MORE = 10
 
 
 def _rejection(reading: records.PageReading, reasons: list[str]) -> str:

@@ -63,7 +63,7 @@ def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
     counts = inputs["comment_counts"]
     escaped = inputs.get("escaped")
     refused = _refused_files(inputs["articles"], inputs["duplicates"], escaped)
-    articles = _articles(_without(inputs["articles"], "article_id", escaped, None), counts)
+    articles = _articles(_without_refused(inputs["articles"], escaped), counts)
     duplicates = _duplicates(_without_kept(inputs["duplicates"], escaped))
     sources = _sources(
         inputs["pages"],
@@ -96,13 +96,12 @@ def run_without_comments(inputs: dict[str, pa.Table]) -> StageResult:
     )
 
 
-def _without(table: pa.Table, column: str, escaped: pa.Table | None,
-             comment_ids: bool | None) -> pa.Table:
-    """``table`` without the rows the privacy net refused (pages, or their comments)."""
+def _without_refused(articles: pa.Table, escaped: pa.Table | None) -> pa.Table:
+    """``articles`` without the pages the privacy net refused."""
     if escaped is None or escaped.num_rows == 0:
-        return table
-    ids = escaped["article_id"] if comment_ids is None else escaped["comment_id"].drop_null()
-    return table.filter(pc.invert(pc.is_in(table[column], value_set=pc.unique(ids))))
+        return articles
+    gone = pc.unique(escaped["article_id"])
+    return articles.filter(pc.invert(pc.is_in(articles["article_id"], value_set=gone)))
 
 
 def _without_kept(duplicates: pa.Table, escaped: pa.Table | None) -> pa.Table:
@@ -114,29 +113,30 @@ def _without_kept(duplicates: pa.Table, escaped: pa.Table | None) -> pa.Table:
     return duplicates.filter(pc.invert(pc.is_in(duplicates["kept_id"], value_set=gone)))
 
 
+def _no_refusals() -> pa.Table:
+    return pa.table({"source_file": pa.array([], pa.string()),
+                     "reason": pa.array([], pa.string())})
+
+
 def _refused_files(articles: pa.Table, duplicates: pa.Table,
                    escaped: pa.Table | None) -> pa.Table:
     """(source_file, reason) of every capture of a page the privacy net refused."""
-    empty = pa.table({"source_file": pa.array([], pa.string()),
-                      "reason": pa.array([], pa.string())})
     if escaped is None or escaped.num_rows == 0:
-        return empty
+        return _no_refusals()
     pages = escaped.filter(pc.is_null(escaped["comment_id"]))
-    at = pc.index_in(articles["article_id"], value_set=pages["article_id"])
-    mine = articles.filter(pc.is_valid(at))
-    first = pa.table({"source_file": mine["source_file"],
-                      "reason": pages["reason"].take(pc.index_in(mine["article_id"],
-                                                                 value_set=pages["article_id"]))})
-    which = duplicates["record_table"] if "record_table" in duplicates.column_names else (
-        duplicates["table"])
-    copies = duplicates.filter(pc.and_(pc.equal(which, "articles"),
-                                       pc.is_in(duplicates["kept_id"],
-                                                value_set=pages["article_id"])))
-    others = pa.table({"source_file": copies["source_file"],
-                       "reason": pages["reason"].take(pc.index_in(copies["kept_id"],
-                                                                  value_set=pages["article_id"]))})
-    return pa.concat_tables([first, others]).group_by("source_file").aggregate(
-        [("reason", "min")]).rename_columns(["source_file", "reason"])
+
+    def captures(files: pa.ChunkedArray, article_ids: pa.ChunkedArray) -> pa.Table:
+        at = pc.index_in(article_ids, value_set=pages["article_id"])
+        hit = pc.is_valid(at)
+        return pa.table({"source_file": files.filter(hit),
+                         "reason": pages["reason"].take(at.filter(hit))})
+
+    copies = duplicates.filter(pc.equal(duplicates["record_table"], "articles"))
+    return pa.concat_tables([
+        captures(articles["source_file"], articles["article_id"]),
+        captures(copies["source_file"], copies["kept_id"]),
+    ]).group_by("source_file").aggregate([("reason", "min")]).rename_columns(
+        ["source_file", "reason"])
 
 
 def _conform(name: str, table: pa.Table, sort_by: list[str]) -> pa.Table:
@@ -174,8 +174,7 @@ def _sources(
     failed = pc.is_valid(in_unparsed)
     released = pc.is_in(names, value_set=articles["source_file"])
     if refused is None:
-        refused = pa.table({"source_file": pa.array([], pa.string()),
-                            "reason": pa.array([], pa.string())})
+        refused = _no_refusals()
     in_refused = pc.index_in(names, value_set=refused["source_file"])
     net = pc.is_valid(in_refused)
     status = pc.if_else(pc.or_(failed, net), "rejected",

@@ -35,12 +35,8 @@ def candidate_sets() -> list[tuple[str, np.ndarray, int | None]]:
         text = (FIXTURES / "pages" / gold["page"]).read_text(encoding="utf-8")
         reading = read_page(PageText.from_text(gold["page"], text))
         lines, end = reading.lines, reading.section_start
-        scores = [A._line_score(line) for line in lines[:end]]
-        start, stop = A._best_segment(scores)
-        while start < stop and scores[start] < 0:  # as find_article trims the run
-            start += 1
-        while stop > start and scores[stop - 1] < 0:
-            stop -= 1
+        scores = A.line_scores(lines, end)
+        start, stop = A.text_run(scores)
         target = A._fold(gold["title"])
         rows, right = [], None
         for at, features in A.headline_candidates(lines, scores, start, stop, end):

@@ -34,6 +34,7 @@ from pipeline.layouts.records.records import (
 )
 
 NAME = "records"
+SECTION_CHROME = "comment section chrome"  # chrome reason: lines in the section no record claimed
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,6 @@ def assemble(page: PageText, reading: PageReading) -> ParsedPage:
         handles_shown=any(c.handle for c in comments),
         confidence=confidence(reading),
     )
-
-
-SECTION_CHROME = "comment section chrome"  # lines inside the section no record claimed
 
 
 def _records_end(records: list[Record], default: int) -> int:

@@ -132,17 +132,28 @@ def _byline(line: Line) -> bool:
     return line_class(line) in (C_HEADER, C_DATE) and len(line.content.split()) <= 20
 
 
-def find_article(lines: Sequence[Line], end: int) -> Article:
-    """The article in ``lines[:end]`` (``end``: where the comment section starts)."""
-    scores = [_line_score(line) for line in lines[:end]]
+def line_scores(lines: Sequence[Line], end: int) -> list[float]:
+    """How much each of ``lines[:end]`` looks like article prose (below zero: chrome)."""
+    return [_line_score(line) for line in lines[:end]]
+
+
+def text_run(scores: Sequence[float]) -> tuple[int, int]:
+    """(start, stop) of the article text: the maximum-sum run of ``scores``, without the
+    chrome-like lines at its ends; start >= stop when there is none."""
     start, stop = _best_segment(scores)
-    if stop <= start:
-        return Article(None, (), None, None, tuple((i, "page chrome") for i in range(end)), 0)
-    # trim chrome-like lines at both ends of the run
     while start < stop and scores[start] < 0:
         start += 1
     while stop > start and scores[stop - 1] < 0:
         stop -= 1
+    return start, stop
+
+
+def find_article(lines: Sequence[Line], end: int) -> Article:
+    """The article in ``lines[:end]`` (``end``: where the comment section starts)."""
+    scores = line_scores(lines, end)
+    start, stop = text_run(scores)
+    if stop <= start:
+        return Article(None, (), None, None, tuple((i, "page chrome") for i in range(end)), 0)
     title_at = _title(lines, scores, start, stop, end)
     if title_at is not None and title_at >= start:
         start = title_at + 1
